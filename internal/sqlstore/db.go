@@ -1,0 +1,268 @@
+// Package sqlstore implements the domain services on database/sql, for the
+// embedded SQLite engine and for PostgreSQL, with one set of hand-written SQL.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"liaise"
+)
+
+// Engines.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is the store. SQLite gets one writer connection and a pool of readers
+// (WAL lets readers run beside the writer); PostgreSQL uses one pool for both.
+type DB struct {
+	Engine string
+	URL    string
+	w      *sql.DB
+	r      *sql.DB
+	clock  liaise.Clock
+
+	// audit is the group committer for read events, started by Open.
+	audit *auditCommitter
+}
+
+// Options tune Open; the zero value is right for serve.
+type Options struct {
+	Clock liaise.Clock
+	// MaxConns caps the PostgreSQL pool (tests use 4 so parallel tests fit).
+	MaxConns int
+}
+
+// EngineOf returns which engine a database URL selects.
+func EngineOf(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or a SQLite
+// file path (optionally prefixed with sqlite: or file:).
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	db := &DB{Engine: EngineOf(dsn), URL: dsn, clock: opt.Clock}
+	switch db.Engine {
+	case Postgres:
+		p, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := opt.MaxConns
+		if n == 0 {
+			n = 4 * runtime.GOMAXPROCS(0)
+		}
+		p.SetMaxOpenConns(n)
+		p.SetMaxIdleConns(n)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.w, db.r = p, p
+	default:
+		path := sqlitePath(dsn)
+		// Pragmas: WAL so readers never block the writer; foreign keys on
+		// (off by default in SQLite); busy_timeout so a second process waits
+		// instead of failing at once; synchronous=NORMAL is safe with WAL.
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1) // SQLite has one writer; queue here, not on SQLITE_BUSY.
+		q.Set("_txlock", "deferred")
+		q.Add("_pragma", "query_only(1)")
+		r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+		db.w, db.r = w, r
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach the database: %w", err)
+	}
+	db.audit = newAuditCommitter(db)
+	return db, nil
+}
+
+func sqlitePath(dsn string) string {
+	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
+		dsn = strings.TrimPrefix(dsn, p)
+	}
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn = dsn[:i]
+	}
+	return dsn
+}
+
+// Path is the SQLite file path ("" on PostgreSQL).
+func (db *DB) Path() string {
+	if db.Engine == SQLite {
+		return sqlitePath(db.URL)
+	}
+	return ""
+}
+
+// Close stops the audit committer (flushing what it holds) and closes the pools.
+func (db *DB) Close() error {
+	if db.audit != nil {
+		db.audit.close()
+	}
+	var err error
+	if db.w != nil {
+		err = db.w.Close()
+	}
+	if db.r != nil && db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Now is the store's clock.
+func (db *DB) Now() liaise.Time { return db.clock.Now() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
+
+// Stats returns the pool statistics of the writer and reader pools for /metrics.
+func (db *DB) Stats() (w, r sql.DBStats) { return db.w.Stats(), db.r.Stats() }
+
+// Query runs a read on the reader pool.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.rebind(q), args...)
+}
+
+// QueryRow runs a one-row read on the reader pool.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.rebind(q), args...)
+}
+
+// Exec runs a statement on the writer outside a transaction.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.w.ExecContext(ctx, db.rebind(q), args...)
+}
+
+func (db *DB) rebind(q string) string {
+	if db.Engine == Postgres {
+		return rebind(q)
+	}
+	return q
+}
+
+// Tx is a write transaction with a fixed clock, so every row it writes
+// carries the same time.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	Now liaise.Time
+}
+
+// Update runs fn in a write transaction and commits if fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, db: db, Now: db.Now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Engine returns the engine the transaction runs on.
+func (tx *Tx) Engine() string { return tx.db.Engine }
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// UpdateVersioned runs an UPDATE that must match "WHERE id = ? AND version = ?"
+// (the last two args) and turns "no row matched" into a stale or not-found error,
+// so concurrent edits never silently overwrite each other.
+func (tx *Tx) UpdateVersioned(ctx context.Context, table, q string, args ...any) error {
+	res, err := tx.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	id := args[len(args)-2]
+	var exists int
+	err = tx.QueryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&exists)
+	if errors.Is(err, sql.ErrNoRows) {
+		return liaise.Errorf(liaise.ENOTFOUND, "That record no longer exists.")
+	}
+	return liaise.Errorf(liaise.ESTALE, "Someone else changed this record while you were editing it. Nothing you entered has been saved over their change: reload the page to see the latest version and make your change again.")
+}
+
+// Audit writes an audit event in this transaction, so the change and its
+// audit row commit together or not at all.
+func (tx *Tx) Audit(ctx context.Context, ev liaise.AuditEvent) error {
+	if ev.OccurredAt.IsZero() {
+		ev.OccurredAt = tx.Now
+	}
+	return insertAudit(ctx, tx, []liaise.AuditEvent{ev})
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure on either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// notFound maps sql.ErrNoRows to a not-found error naming what was missing.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return liaise.Errorf(liaise.ENOTFOUND, "%s was not found.", what)
+	}
+	return err
+}
