@@ -110,6 +110,7 @@ type Actor struct {
 	RoleName     string
 	Capabilities []string
 	TeamIDs      []int64
+	TeamNames    []string
 	// Scopes narrows a service-account or API token; empty means the role's full capabilities.
 	Scopes []string
 	// System marks the operator at the command line (migrations, demo load),

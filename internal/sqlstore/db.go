@@ -103,6 +103,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// SQLitePath returns the file path of a SQLite DSN.
+func SQLitePath(dsn string) string { return sqlitePath(dsn) }
+
 func sqlitePath(dsn string) string {
 	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
 		dsn = strings.TrimPrefix(dsn, p)
