@@ -41,6 +41,7 @@ func (rt Route) API() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
 func (s *Server) allRoutes() []Route {
 	return slices.Concat(
 		s.opsRoutes(),
+		s.openAPIRoutes(),
 		s.authRoutes(),
 		s.homeRoutes(),
 		s.codeRoutes(),

@@ -9,6 +9,7 @@ import (
 func (s *Server) homeRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/{$}", Handler: s.home},
+		{Method: "GET", Pattern: "/api/v1/me", Handler: s.apiMe, Summary: "Who the token or session belongs to, with role, teams and capabilities", Response: meResponse{}},
 		{Method: "GET", Pattern: "/accessibility", Public: true, Handler: s.static("accessibility", "Accessibility statement")},
 		{Method: "GET", Pattern: "/privacy", Public: true, Handler: s.static("privacy", "How Liaise uses information")},
 		{Method: "GET", Pattern: "/caseload", Cap: liaise.CapRecordRead, Handler: s.area("Caseload", "Your caseload and your team's, with boards for each custody suite, court and prison, arrive with the Liaison and Diversion pathway.")},

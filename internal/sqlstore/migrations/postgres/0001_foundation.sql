@@ -146,6 +146,45 @@ CREATE TABLE memberships (
 );
 CREATE INDEX memberships_team ON memberships (team_id);
 
+-- Sessions are ours, stored with a hash of the token only (DESIGN.md §10).
+CREATE TABLE sessions (
+	id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	token_hash   TEXT NOT NULL UNIQUE,
+	user_id      BIGINT NOT NULL REFERENCES users(id),
+	created_at   TIMESTAMPTZ NOT NULL,
+	last_seen_at TIMESTAMPTZ NOT NULL,
+	expires_at   TIMESTAMPTZ NOT NULL,
+	client_ip    TEXT NOT NULL DEFAULT '',
+	revoked_at   TIMESTAMPTZ
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Personal API tokens and service-account tokens; shown once, stored hashed.
+CREATE TABLE api_tokens (
+	id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	user_id      BIGINT NOT NULL REFERENCES users(id),
+	name         TEXT NOT NULL,
+	token_hash   TEXT NOT NULL UNIQUE,
+	prefix       TEXT NOT NULL,
+	scopes       TEXT NOT NULL DEFAULT '',
+	created_at   TIMESTAMPTZ NOT NULL,
+	created_by   BIGINT REFERENCES users(id),
+	expires_at   TIMESTAMPTZ,
+	last_used_at TIMESTAMPTZ,
+	revoked_at   TIMESTAMPTZ
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+-- Failed sign-ins, for throttling per account (and per address at a high ceiling).
+CREATE TABLE signin_failures (
+	id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	username  TEXT NOT NULL,
+	client_ip TEXT NOT NULL,
+	at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX signin_failures_user ON signin_failures (username, at);
+CREATE INDEX signin_failures_ip ON signin_failures (client_ip, at);
+
 -- The audit trail is append-only. seq orders inserts; chain_no, prev_hash and
 -- hash are set once by the sealer (DESIGN.md §10, docs/adr/0002).
 CREATE TABLE audit_events (

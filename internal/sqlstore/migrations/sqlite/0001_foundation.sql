@@ -146,6 +146,45 @@ CREATE TABLE memberships (
 );
 CREATE INDEX memberships_team ON memberships (team_id);
 
+-- Sessions are ours, stored with a hash of the token only (DESIGN.md §10).
+CREATE TABLE sessions (
+	id           INTEGER PRIMARY KEY,
+	token_hash   TEXT NOT NULL UNIQUE,
+	user_id      INTEGER NOT NULL REFERENCES users(id),
+	created_at   TEXT NOT NULL,
+	last_seen_at TEXT NOT NULL,
+	expires_at   TEXT NOT NULL,
+	client_ip    TEXT NOT NULL DEFAULT '',
+	revoked_at   TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Personal API tokens and service-account tokens; shown once, stored hashed.
+CREATE TABLE api_tokens (
+	id           INTEGER PRIMARY KEY,
+	user_id      INTEGER NOT NULL REFERENCES users(id),
+	name         TEXT NOT NULL,
+	token_hash   TEXT NOT NULL UNIQUE,
+	prefix       TEXT NOT NULL,
+	scopes       TEXT NOT NULL DEFAULT '',
+	created_at   TEXT NOT NULL,
+	created_by   INTEGER REFERENCES users(id),
+	expires_at   TEXT,
+	last_used_at TEXT,
+	revoked_at   TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+-- Failed sign-ins, for throttling per account (and per address at a high ceiling).
+CREATE TABLE signin_failures (
+	id        INTEGER PRIMARY KEY,
+	username  TEXT NOT NULL,
+	client_ip TEXT NOT NULL,
+	at        TEXT NOT NULL
+);
+CREATE INDEX signin_failures_user ON signin_failures (username, at);
+CREATE INDEX signin_failures_ip ON signin_failures (client_ip, at);
+
 -- The audit trail is append-only. seq orders inserts; chain_no, prev_hash and
 -- hash are set once by the sealer (DESIGN.md §10, docs/adr/0002).
 CREATE TABLE audit_events (
