@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -61,5 +62,18 @@ func TestRedactedHidesPassword(t *testing.T) {
 	c := Config{DatabaseURL: "postgres://liaise:s3cret@db/liaise"}
 	if strings.Contains(c.Redacted(), "s3cret") {
 		t.Fatal(c.Redacted())
+	}
+}
+
+// TestREADMEListsEverySetting keeps the README's configuration table in step.
+func TestREADMEListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		if !strings.Contains(string(b), "`"+s.Env+"`") || !strings.Contains(string(b), "`--"+s.Flag+"`") {
+			t.Errorf("README does not list %s (--%s)", s.Env, s.Flag)
+		}
 	}
 }
