@@ -73,7 +73,7 @@ func SiteTypeLabel(code string) string {
 type Site struct {
 	ID         int64  `json:"id,string"`
 	ProviderID int64  `json:"provider_id,string"`
-	TeamID     int64  `json:"team_id,string"`
+	TeamID     int64  `json:"team_id,string,omitempty"`
 	Name       string `json:"name"`
 	Type       string `json:"type"`
 	ActLocType string `json:"activity_location_type"`
@@ -121,4 +121,72 @@ type Agency struct {
 	Name       string `json:"name"`
 	Type       string `json:"type"`
 	Version    int    `json:"version"`
+}
+
+// ServiceTypes lists the programmes a service delivers, with plain-English labels.
+var ServiceTypes = []struct{ Code, Label string }{
+	{ServiceLD, "Liaison and Diversion"},
+	{ServiceRECONNECT, "RECONNECT (care after custody)"},
+}
+
+// ServiceTypeLabel returns the label for a service type code, or the code itself.
+func ServiceTypeLabel(code string) string {
+	for _, t := range ServiceTypes {
+		if t.Code == code {
+			return t.Label
+		}
+	}
+	return code
+}
+
+// SiteTypeActLocType returns the MHSDS activity location type a site type
+// maps to by default ("" for an unknown type).
+func SiteTypeActLocType(code string) string {
+	for _, t := range SiteTypes {
+		if t.Code == code {
+			return t.ActLocType
+		}
+	}
+	return ""
+}
+
+// ActivityLocationTypes are the MHSDS activity location type codes a site may
+// map to (NHS Data Dictionary; domain.md §2.3): the criminal-justice group and
+// the others L&D and RECONNECT staff work in. MHSDS has no court code, so
+// courts map to N02 by default.
+var ActivityLocationTypes = []struct{ Code, Label string }{
+	{"M01", "Prison"},
+	{"M02", "Probation Service premises"},
+	{"M03", "Police station or police custody suite"},
+	{"M04", "Young offender institution"},
+	{"M05", "Immigration removal centre"},
+	{"M06", "Young offender institution (15 to 17)"},
+	{"M07", "Young offender institution (18 to 21)"},
+	{"A01", "Patient's home"},
+	{"G03", "Children's home"},
+	{"L01", "School"},
+	{"N01", "Street or other public open space"},
+	{"N02", "Other publicly accessible area or building"},
+	{"N03", "Voluntary or charitable agency premises"},
+	{"X01", "Other locations not elsewhere classified"},
+}
+
+// ActivityLocationTypeLabel returns the label of an activity location type code, or the code itself.
+func ActivityLocationTypeLabel(code string) string {
+	for _, t := range ActivityLocationTypes {
+		if t.Code == code {
+			return t.Label
+		}
+	}
+	return code
+}
+
+// AgencyTypeLabel returns the label for an agency type code, or the code itself.
+func AgencyTypeLabel(code string) string {
+	for _, t := range AgencyTypes {
+		if t.Code == code {
+			return t.Label
+		}
+	}
+	return code
 }

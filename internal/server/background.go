@@ -1,6 +1,9 @@
 package server
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // jobs lists background jobs (audit sealing, session clean-up). Each takes a
 // lease in the database so only one instance of a scaled-out service runs it.
@@ -11,8 +14,12 @@ func (s *Server) jobs() []func(context.Context) {
 	return jobs
 }
 
-func (s *Server) startBackground(ctx context.Context) {
+// startBackground starts the jobs; the returned wait blocks until all have
+// returned after ctx ends.
+func (s *Server) startBackground(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
 	for _, job := range s.jobs() {
-		go job(ctx)
+		wg.Go(func() { job(ctx) })
 	}
+	return wg.Wait
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ type testEnv struct {
 	OtherProvider int64
 	OtherTeam     int64
 	Users         map[string]int64 // role code → user id
-	now           time.Time
+	now           atomic.Int64     // unix nanoseconds; read by server goroutines
 }
 
 // forEachEngine runs fn against a test environment on SQLite and, when
@@ -51,8 +52,12 @@ func newTestEnvOn(t *testing.T, db *sqlstore.DB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &testEnv{t: t, DB: db, Server: srv, Users: map[string]int64{}, now: dbtest.FixedClock()()}
-	srv.Clock = func() time.Time { return env.now }
+	srv.Hasher = auth.NewHasher(auth.TestParams, 4) // cheap argon2 in tests (DESIGN.md §10)
+	env := &testEnv{t: t, DB: db, Server: srv, Users: map[string]int64{}}
+	env.now.Store(dbtest.FixedClock()().UnixNano())
+	srv.Clock = env.clock
+	// The store follows the same clock, so sessions and audit times agree.
+	db.SetClock(env.clock)
 	env.HTTP = httptest.NewServer(srv)
 	t.Cleanup(env.HTTP.Close)
 	env.seed()
@@ -96,7 +101,10 @@ func (env *testEnv) seed() {
 }
 
 // advance moves the server clock on.
-func (env *testEnv) advance(d time.Duration) { env.now = env.now.Add(d) }
+func (env *testEnv) advance(d time.Duration) { env.now.Add(int64(d)) }
+
+// clock is the environment's time, shared by the server and the store.
+func (env *testEnv) clock() time.Time { return time.Unix(0, env.now.Load()).UTC() }
 
 // client returns an HTTP client signed in as the test user of role (a
 // session created directly), with a cookie jar and no redirect following.

@@ -50,6 +50,9 @@ func (s *Server) OpenAPIDocument() map[string]any {
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
+		for _, q := range rt.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": q.Description, "schema": map[string]any{"type": "string"}})
+		}
 		if rt.Method == "PATCH" || rt.Method == "PUT" {
 			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "description": "The version you last read (its ETag).", "schema": map[string]any{"type": "string"}})
 		}

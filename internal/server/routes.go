@@ -32,6 +32,14 @@ type Route struct {
 	Response any
 	// Status is the success status the API route returns (200 if 0).
 	Status int
+	// Query documents the query parameters an API route reads (filters,
+	// cursor), for the OpenAPI document.
+	Query []QueryParam
+}
+
+// QueryParam is one documented query parameter of an API route.
+type QueryParam struct {
+	Name, Description string
 }
 
 // API reports whether the route is part of the JSON API.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"liaise"
+	"liaise/internal/auth"
 	"liaise/internal/config"
 	"liaise/internal/sqlstore"
 )
@@ -22,6 +23,9 @@ type Server struct {
 	Version string
 	// Clock is the time source for sessions and throttling (tests fix it).
 	Clock liaise.Clock
+	// Hasher hashes and verifies passwords behind a small semaphore
+	// (DESIGN.md §10). New sets the default; tests swap in cheap parameters.
+	Hasher *auth.Hasher
 
 	tmpl    *templates
 	metrics *metrics
@@ -33,6 +37,9 @@ type Server struct {
 // New builds a server ready to serve: templates parsed, routes registered.
 func New(db *sqlstore.DB, cfg config.Config, log *slog.Logger, version string) (*Server, error) {
 	s := &Server{DB: db, Cfg: cfg, Log: log, Version: version}
+	// Two hashes at a time: each takes DefaultParams.Memory (64 MiB); two fit
+	// the memory budget and still serve about ten sign-ins a second.
+	s.Hasher = auth.NewHasher(auth.DefaultParams, 2)
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
@@ -82,8 +89,9 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		ready(ln.Addr().String())
 	}
 	bg, stopBG := context.WithCancel(context.Background())
-	defer stopBG()
-	s.startBackground(bg)
+	waitBG := s.startBackground(bg)
+	// Jobs finish (releasing their leases) before the caller closes the database.
+	defer func() { stopBG(); waitBG() }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -94,7 +102,5 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	s.Log.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	err = srv.Shutdown(sctx)
-	stopBG()
-	return err
+	return srv.Shutdown(sctx)
 }

@@ -139,6 +139,9 @@ func (db *DB) Close() error {
 	return err
 }
 
+// SetClock replaces the store's clock (tests move time on).
+func (db *DB) SetClock(c liaise.Clock) { db.clock = c }
+
 // Now is the store's clock.
 func (db *DB) Now() liaise.Time { return db.clock.Now() }
 
