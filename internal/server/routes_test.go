@@ -135,3 +135,48 @@ func TestEveryPageRouteRenders(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalAndConfigPagesAreAudited requests every parameter-free GET
+// route marked Personal or Config as a role that may use it, and checks that
+// an audit event was written for the request. It iterates the route table.
+func TestPersonalAndConfigPagesAreAudited(t *testing.T) {
+	env := newTestEnv(t)
+	checked := 0
+	for _, rt := range env.Server.Routes() {
+		if rt.Method != "GET" || rt.Public || !(rt.Personal || rt.Config) || strings.Contains(rt.Pattern, "{") {
+			continue
+		}
+		role := ""
+		for _, r := range liaise.BuiltInRoles {
+			if rt.Cap == "" || containsStr(r.Capabilities, rt.Cap) {
+				role = r.Code
+				break
+			}
+		}
+		if rt.Cap == "" {
+			role = "administrator"
+		}
+		if role == "" {
+			t.Errorf("%s: no built-in role may use it", rt.Pattern)
+			continue
+		}
+		var resp *http.Response
+		if rt.API() {
+			resp, _ = env.api("GET", rt.Pattern, env.token(role), "")
+		} else {
+			resp, _ = env.get(env.client(role), rt.Pattern)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s as %s: %d", rt.Pattern, role, resp.StatusCode)
+			continue
+		}
+		reqID := resp.Header.Get("X-Request-Id")
+		if n := env.count(`SELECT COUNT(*) FROM audit_events WHERE request_id = ?`, reqID); n == 0 {
+			t.Errorf("GET %s as %s wrote no audit event", rt.Pattern, role)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Fatalf("only %d routes checked", checked)
+	}
+}

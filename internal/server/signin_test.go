@@ -435,3 +435,20 @@ func TestSessionCleanUpJob(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordResetLiftsLock: the locked message tells staff to ask for a
+// reset, so an administrator's reset must let them straight back in.
+func TestPasswordResetLiftsLock(t *testing.T) {
+	env := newTestEnv(t)
+	env.setPassword("practitioner", testPassword)
+	for i := range 5 {
+		env.signIn(env.anon(), username("practitioner"), "wrong password "+string(rune('a'+i)))
+	}
+	if resp, _ := env.signIn(env.anon(), username("practitioner"), testPassword); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("not locked: %d", resp.StatusCode)
+	}
+	env.setPassword("practitioner", "a brand new passphrase")
+	if resp, _ := env.signIn(env.anon(), username("practitioner"), "a brand new passphrase"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after reset: %d, want signed in", resp.StatusCode)
+	}
+}

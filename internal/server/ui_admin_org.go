@@ -19,7 +19,9 @@ import (
 func (s *Server) orgRoutes() []Route {
 	c := liaise.CapOrgManage
 	routes := []Route{
-		{Method: "GET", Pattern: "/admin", Cap: c, Config: true, Handler: s.adminHome},
+		// Any administrative capability opens the landing page; it shows the
+		// sections the user may use.
+		{Method: "GET", Pattern: "/admin", Config: true, Handler: s.adminHome},
 		{Method: "GET", Pattern: "/admin/provider", Cap: c, Config: true, Handler: s.adminProvider},
 		{Method: "POST", Pattern: "/admin/provider", Cap: c, Config: true, Handler: s.adminProviderUpdate},
 	}
@@ -58,26 +60,31 @@ type adminHomeData struct {
 // grouped the way a team manager thinks about it.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	a := liaise.ActorFrom(r.Context())
+	if !a.Can(liaise.CapOrgManage) && !a.Can(liaise.CapUserManage) && !a.Can(liaise.CapRoleManage) && !a.Can(liaise.CapServiceAccounts) {
+		return liaise.Authorize(a, liaise.CapOrgManage, liaise.Resource{})
+	}
 	var d adminHomeData
 	if prov, err := s.DB.GetProvider(r.Context(), a.ProviderID); err == nil {
 		d.ProviderName = prov.Name
 	} else if liaise.ErrorCode(err) != liaise.ENOTFOUND {
 		return err
 	}
-	d.Sections = append(d.Sections, adminSection{
-		Heading: "Your organisation",
-		Intro:   "How your service is set up: who commissions it, where it works and who it works with.",
-		Cards: []adminCard{
-			{"Provider details", "/admin/provider", "Your organisation's name and ODS code."},
-			{"Commissioning contracts", "/admin/contracts", "Who commissions your services, for which region and for how long."},
-			{"Services", "/admin/services", "Your Liaison and Diversion and RECONNECT services."},
-			{"Teams", "/admin/teams", "The teams within each service. Staff see the caseloads of their teams."},
-			{"Sites", "/admin/sites", "Custody suites, courts, prisons and other places you work, with their opening hours."},
-			{"Hubs", "/admin/hubs", "Groups of sites covered from one base."},
-			{"Partner organisations", "/admin/partners", "Organisations that employ some of your staff, such as a charity employing peer support workers."},
-			{"Outside agencies", "/admin/agencies", "Police forces, courts, probation and others who refer people to you or receive information."},
-		},
-	})
+	if a.Can(liaise.CapOrgManage) {
+		d.Sections = append(d.Sections, adminSection{
+			Heading: "Your organisation",
+			Intro:   "How your service is set up: who commissions it, where it works and who it works with.",
+			Cards: []adminCard{
+				{"Provider details", "/admin/provider", "Your organisation's name and ODS code."},
+				{"Commissioning contracts", "/admin/contracts", "Who commissions your services, for which region and for how long."},
+				{"Services", "/admin/services", "Your Liaison and Diversion and RECONNECT services."},
+				{"Teams", "/admin/teams", "The teams within each service. Staff see the caseloads of their teams."},
+				{"Sites", "/admin/sites", "Custody suites, courts, prisons and other places you work, with their opening hours."},
+				{"Hubs", "/admin/hubs", "Groups of sites covered from one base."},
+				{"Partner organisations", "/admin/partners", "Organisations that employ some of your staff, such as a charity employing peer support workers."},
+				{"Outside agencies", "/admin/agencies", "Police forces, courts, probation and others who refer people to you or receive information."},
+			},
+		})
+	}
 	var staff []adminCard
 	if a.Can(liaise.CapUserManage) {
 		staff = append(staff, adminCard{"Staff accounts", "/admin/users", "Add staff, change their role and teams, reset passwords and disable accounts."})
@@ -217,7 +224,9 @@ func orgUIRoutes[T any](s *Server, k orgKind[T]) []Route {
 	c := liaise.CapOrgManage
 	return []Route{
 		{Method: "GET", Pattern: base, Cap: c, Config: true, Handler: orgList(s, k)},
-		{Method: "GET", Pattern: base + "/new", Cap: c, Config: true, Handler: orgNew(s, k)},
+		// A blank form shows no configuration data (the choices it lists are
+		// audited by the lists that load them), so it is not marked Config.
+		{Method: "GET", Pattern: base + "/new", Cap: c, Handler: orgNew(s, k)},
 		{Method: "POST", Pattern: base + "/new", Cap: c, Config: true, Handler: orgCreate(s, k)},
 		{Method: "GET", Pattern: base + "/{id}", Cap: c, Config: true, Handler: orgEdit(s, k)},
 		{Method: "POST", Pattern: base + "/{id}", Cap: c, Config: true, Handler: orgUpdate(s, k)},

@@ -12,7 +12,7 @@ func (s *Server) adminRoleRoutes() []Route {
 	c := liaise.CapRoleManage
 	return []Route{
 		{Method: "GET", Pattern: "/admin/roles", Cap: c, Config: true, Handler: s.adminRoles},
-		{Method: "GET", Pattern: "/admin/roles/new", Cap: c, Config: true, Handler: s.adminRoleNew},
+		{Method: "GET", Pattern: "/admin/roles/new", Cap: c, Handler: s.adminRoleNew}, // a blank form reads no configuration
 		{Method: "POST", Pattern: "/admin/roles/new", Cap: c, Config: true, Handler: s.adminRoleCreate},
 		{Method: "GET", Pattern: "/admin/roles/{id}", Cap: c, Config: true, Handler: s.adminRole},
 		{Method: "POST", Pattern: "/admin/roles/{id}", Cap: c, Config: true, Handler: s.adminRoleUpdate},

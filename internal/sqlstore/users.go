@@ -166,7 +166,8 @@ func (db *DB) CreateUser(ctx context.Context, u *liaise.User, passwordHash strin
 func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
 	a := liaise.ActorFrom(ctx)
 	var provider int64
-	if err := db.QueryRow(ctx, `SELECT provider_id FROM users WHERE id = ?`, userID).Scan(&provider); err != nil {
+	var username string
+	if err := db.QueryRow(ctx, `SELECT provider_id, username FROM users WHERE id = ?`, userID).Scan(&provider, &username); err != nil {
 		return notFound(err, "The user")
 	}
 	if a == nil || a.UserID != userID {
@@ -179,6 +180,11 @@ func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) er
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, userID); err != nil {
+			return err
+		}
+		// A reset is what the lock-out message tells staff to ask for, so it
+		// lifts the lock too.
+		if _, err := tx.Exec(ctx, `DELETE FROM signin_failures WHERE username = ?`, failureKey(username)); err != nil {
 			return err
 		}
 		ev := liaise.EventFor(a, liaise.AuditPasswordReset, "user", userID)
