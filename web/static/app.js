@@ -1,6 +1,7 @@
-// Liaise: start the NHS.UK frontend components. Pages work without this file.
-document.addEventListener('DOMContentLoaded', function () {
-  if (window.NHSUK && typeof window.NHSUK.initAll === 'function') {
-    window.NHSUK.initAll()
-  }
-})
+// Liaise: start the NHS.UK frontend components (header menu, error summary
+// focus, skip link…). Loaded as a module from our own origin, so the strict
+// CSP needs no inline script; every page also works without it.
+import { initAll } from './nhsuk/nhsuk-frontend.min.js'
+
+document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
+initAll()

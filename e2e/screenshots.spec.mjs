@@ -1,0 +1,52 @@
+// Pictures of key pages for people reviewing the UI (not a test of anything
+// beyond the usual checks). Runs only with `make screenshots`, which sets
+// LIAISE_SHOTS=1; files go to $LIAISE_SHOTS_DIR or /tmp/liaise-shots.
+import fs from 'node:fs'
+import path from 'node:path'
+import { test, visit, signIn, expectAccessible } from './fixtures.mjs'
+
+const dir = process.env.LIAISE_SHOTS_DIR || '/tmp/liaise-shots'
+
+async function shot(page, name) {
+  fs.mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true })
+}
+
+test.use({ viewport: { width: 1280, height: 900 } })
+
+test('screenshots of key pages @screens', async ({ page, audit }) => {
+  test.setTimeout(120_000)
+  await visit(page, audit, '/sign-in')
+  await shot(page, '01-sign-in')
+
+  await page.locator('#username').fill('practitioner')
+  await page.locator('#password').fill('wrong')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await page.waitForLoadState('load')
+  await expectAccessible(page, audit)
+  await shot(page, '02-sign-in-error')
+
+  await signIn(page, audit, 'practitioner')
+  await shot(page, '03-home-practitioner')
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+  await page.waitForLoadState('load')
+  await expectAccessible(page, audit)
+
+  await signIn(page, audit, 'administrator')
+  await shot(page, '04-home-administrator')
+  const pages = [
+    ['/admin', '05-admin'],
+    ['/codes', '06-codes'],
+    ['/audit', '07-audit'],
+    ['/account', '08-account'],
+    ['/no-such-page', '09-not-found'],
+  ]
+  for (const [url, name] of pages) {
+    const res = await visit(page, audit, url)
+    if (res.status() !== 404 || name === '09-not-found') await shot(page, name)
+  }
+  await page.setViewportSize({ width: 375, height: 800 })
+  await visit(page, audit, '/')
+  await shot(page, '10-home-mobile')
+})
