@@ -39,7 +39,7 @@ assets: $(NPM_STAMP) ## install nhsuk-frontend (npm ci) and copy its CSS, JS and
 	cp -R $(NHSUK)/assets $(STATIC)/assets
 
 build: assets ## build bin/liaise (front-end files embedded)
-	$(GO) build -o $(BIN) ./cmd/liaise
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/liaise
 
 run: build ## build and serve http://127.0.0.1:8080 on liaise.db with the demo organisation
 	./$(BIN) serve --migrate --demo

@@ -38,7 +38,6 @@ test('screenshots of key pages @screens', async ({ page, audit }) => {
   const pages = [
     ['/admin', '05-admin'],
     ['/codes', '06-codes'],
-    ['/audit', '07-audit'],
     ['/account', '08-account'],
     ['/no-such-page', '09-not-found'],
   ]
@@ -49,4 +48,15 @@ test('screenshots of key pages @screens', async ({ page, audit }) => {
   await page.setViewportSize({ width: 375, height: 800 })
   await visit(page, audit, '/')
   await shot(page, '10-home-mobile')
+
+  // The audit trail, as the auditor sees it.
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+  await page.waitForLoadState('load')
+  await expectAccessible(page, audit)
+  await signIn(page, audit, 'auditor')
+  await visit(page, audit, '/audit?username=practitioner')
+  await shot(page, '07-audit')
+  await visit(page, audit, '/admin/users')
+  await shot(page, '11-users-forbidden')
 })

@@ -181,7 +181,7 @@ func auditQueryFrom(v url.Values) (sqlstore.AuditQuery, error) {
 				return liaise.DateOf(t)
 			}
 		}
-		val.Add(k, "Enter the "+what+" as a real date, like 2026-11-23")
+		val.Add(k, "Enter the "+what+" as a real date, like 23/11/2026")
 		return liaise.Date{}
 	}
 	q.Username = get("username")
