@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +106,30 @@ func TestHealthAndReadiness(t *testing.T) {
 	resp, body := env.get(env.anon(), "/metrics")
 	if resp.StatusCode != 200 || !strings.Contains(body, `liaise_http_requests_total{method="GET",route="/healthz",status="200"}`) || !strings.Contains(body, "liaise_db_connections_open") {
 		t.Fatalf("metrics: %d\n%.2000s", resp.StatusCode, body)
+	}
+}
+
+// TestInternalErrorsShowNoDetail checks a panic and an unexpected error both
+// give the friendly 500 page with a reference, and never the error text.
+func TestInternalErrorsShowNoDetail(t *testing.T) {
+	env := newTestEnv(t)
+	h := env.Server.requestID(env.Server.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("secret detail: NHS 943 476 5919")
+	})))
+	for _, path := range []string{"/boom", "/api/v1/boom"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		body := rec.Body.String()
+		if rec.Code != http.StatusInternalServerError || strings.Contains(body, "secret detail") {
+			t.Fatalf("%s: status %d body %s", path, rec.Code, body)
+		}
+		if !strings.Contains(body, rec.Header().Get("X-Request-Id")) {
+			t.Errorf("%s: no request reference in %s", path, body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	env.Server.renderError(rec, httptest.NewRequest("GET", "/x", nil), errors.New("database exploded"))
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), "Sorry, there is a problem with the service") || strings.Contains(rec.Body.String(), "exploded") {
+		t.Fatalf("renderError: %d %s", rec.Code, rec.Body.String())
 	}
 }
