@@ -35,12 +35,29 @@ type serviceAccountView struct {
 
 // scopeOptions offers every capability as a possible scope; the store
 // refuses any the chosen role does not hold.
-func scopeOptions() []Option {
-	out := make([]Option, len(liaise.AllCapabilities))
-	for i, c := range liaise.AllCapabilities {
-		out[i] = Option{Value: c.Code, Label: c.Label}
+func scopeOptions() []Option { return capabilityOptions() }
+
+// readServiceTokenForm reads a form that mints a service account token. A
+// bad expiry is a form error: ok is false and the page is shown again.
+func readServiceTokenForm(r *http.Request) (f *Form, days int, ok bool, err error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, 0, false, liaise.Errorf(liaise.EINVALID, "The form could not be read. Go back and try again.")
 	}
-	return out
+	f = NewForm(r.PostForm)
+	days, ok = parseDays(f.Get("expires_in_days"))
+	if !ok || !validDays(days) {
+		f.AddError("expires_in_days", daysMessage)
+		return f, days, false, nil
+	}
+	return f, days, true, nil
+}
+
+// renderServiceTokenCreated shows a new service account token, once.
+func (s *Server) renderServiceTokenCreated(w http.ResponseWriter, r *http.Request, title string, t *sqlstore.APIToken, token, name, username string) error {
+	p := s.newPage(r, title)
+	p.Data = tokenCreatedData{Token: token, Name: t.Name, ExpiresAt: t.ExpiresAt, Scopes: t.Scopes, Account: name + " (" + username + ")", Back: "/admin/service-accounts"}
+	s.render(w, r, http.StatusOK, "token_created", p)
+	return nil
 }
 
 func (s *Server) renderServiceAccounts(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
@@ -76,28 +93,23 @@ func (s *Server) serviceAccountsPage(w http.ResponseWriter, r *http.Request) err
 // createServiceAccount adds the account and its first token together and
 // shows the token once.
 func (s *Server) createServiceAccount(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return liaise.Errorf(liaise.EINVALID, "The form could not be read. Go back and try again.")
+	f, days, ok, err := readServiceTokenForm(r)
+	if err != nil {
+		return err
 	}
-	f := NewForm(r.PostForm)
-	days, ok := parseDays(f.Get("expires_in_days"))
-	if !ok || !validDays(days) {
-		f.AddError("expires_in_days", daysMessage)
+	if !ok {
 		return s.renderServiceAccounts(w, r, http.StatusUnprocessableEntity, f)
 	}
 	u := &liaise.User{DisplayName: f.Get("name"), RoleCode: f.Get("role")}
 	t, token, hash := s.mintToken(0, f.Get("token_name"), days, auth.ServicePrefix, r.PostForm["scopes"])
-	err := s.DB.CreateServiceAccount(r.Context(), u, t, hash)
+	err = s.DB.CreateServiceAccount(r.Context(), u, t, hash)
 	if f.Absorb(err, "name", "role", "token_name", "scopes") {
 		return s.renderServiceAccounts(w, r, http.StatusUnprocessableEntity, f)
 	}
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r, "Service account created")
-	p.Data = tokenCreatedData{Token: token, Name: t.Name, ExpiresAt: t.ExpiresAt, Scopes: t.Scopes, Account: u.DisplayName + " (" + u.Username + ")", Back: "/admin/service-accounts"}
-	s.render(w, r, http.StatusOK, "token_created", p)
-	return nil
+	return s.renderServiceTokenCreated(w, r, "Service account created", t, token, u.DisplayName, u.Username)
 }
 
 // serviceTokenData is the form for another token of a service account.
@@ -150,13 +162,11 @@ func (s *Server) issueServiceToken(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return liaise.Errorf(liaise.EINVALID, "The form could not be read. Go back and try again.")
+	f, days, ok, err := readServiceTokenForm(r)
+	if err != nil {
+		return err
 	}
-	f := NewForm(r.PostForm)
-	days, ok := parseDays(f.Get("expires_in_days"))
-	if !ok || !validDays(days) {
-		f.AddError("expires_in_days", daysMessage)
+	if !ok {
 		return s.renderServiceToken(w, r, http.StatusUnprocessableEntity, f)
 	}
 	t, token, hash := s.mintToken(id, f.Get("token_name"), days, auth.ServicePrefix, r.PostForm["scopes"])
@@ -171,10 +181,7 @@ func (s *Server) issueServiceToken(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	p := s.newPage(r, "Service account token created")
-	p.Data = tokenCreatedData{Token: token, Name: t.Name, ExpiresAt: t.ExpiresAt, Scopes: t.Scopes, Account: acct.DisplayName + " (" + acct.Username + ")", Back: "/admin/service-accounts"}
-	s.render(w, r, http.StatusOK, "token_created", p)
-	return nil
+	return s.renderServiceTokenCreated(w, r, "Service account token created", t, token, acct.DisplayName, acct.Username)
 }
 
 func (s *Server) revokeServiceToken(w http.ResponseWriter, r *http.Request) error {

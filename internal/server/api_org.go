@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -35,17 +34,14 @@ func (s *Server) orgAPIRoutes() []Route {
 // orgAPI describes one kind of organisation record for the API. B is the
 // request body: pointer fields, so a PATCH changes only what it sends.
 type orgAPI[T any, B any] struct {
-	path   string // /api/v1/{path}
-	plural string // "commissioning contracts", for summaries
-	one    string // "contract"
-	create string // summary of POST: which fields are needed
-	list   func(ctx context.Context, s *Server) (any, error)
-	get    func(ctx context.Context, s *Server, id int64) (T, error)
-	add    func(ctx context.Context, s *Server, x *T) error
-	update func(ctx context.Context, s *Server, x *T) error
+	orgStore[T]
+	path   string           // /api/v1/{path}
+	plural string           // "commissioning contracts", for summaries
+	one    string           // "contract"
+	post   string           // summary of POST: which fields are needed
+	items  func(xs []T) any // the list response
 	apply  func(x *T, b B) error
 	out    func(x T) any
-	ident  func(x *T) (*int64, *int)
 	// fields renames the domain's field ids (the form's) to the API's names.
 	fields map[string]string
 	// Examples for the OpenAPI document.
@@ -59,7 +55,7 @@ func orgAPIRoutes[T, B any](s *Server, k orgAPI[T, B]) []Route {
 		{Method: "GET", Pattern: base, Cap: liaise.CapOrgRead, Config: true, Handler: orgAPIList(s, k),
 			Summary: "Your provider's " + k.plural, Response: k.listExample},
 		{Method: "POST", Pattern: base, Cap: liaise.CapOrgManage, Config: true, Handler: orgAPICreate(s, k), Status: http.StatusCreated,
-			Summary: k.create, Request: body, Response: k.itemExample},
+			Summary: k.post, Request: body, Response: k.itemExample},
 		{Method: "GET", Pattern: base + "/{id}", Cap: liaise.CapOrgRead, Config: true, Handler: orgAPIGet(s, k),
 			Summary: "One " + k.one + "; its version is the ETag", Response: k.itemExample},
 		{Method: "PATCH", Pattern: base + "/{id}", Cap: liaise.CapOrgManage, Config: true, Handler: orgAPIPatch(s, k),
@@ -69,11 +65,11 @@ func orgAPIRoutes[T, B any](s *Server, k orgAPI[T, B]) []Route {
 
 func orgAPIList[T, B any](s *Server, k orgAPI[T, B]) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, err := k.list(r.Context(), s)
+		xs, err := k.list(s.DB, r.Context(), 0)
 		if err != nil {
 			return err
 		}
-		return writeJSON(w, http.StatusOK, v)
+		return writeJSON(w, http.StatusOK, k.items(xs))
 	}
 }
 
@@ -83,7 +79,7 @@ func orgAPIGet[T, B any](s *Server, k orgAPI[T, B]) handlerFunc {
 		if err != nil {
 			return err
 		}
-		x, err := k.get(r.Context(), s, id)
+		x, err := k.get(s.DB, r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -103,31 +99,22 @@ func orgAPICreate[T, B any](s *Server, k orgAPI[T, B]) handlerFunc {
 		if err := k.apply(&x, b); err != nil {
 			return err
 		}
-		if err := k.add(r.Context(), s, &x); err != nil {
+		if err := k.create(s.DB, r.Context(), &x); err != nil {
 			return apiFieldNames(err, k.fields)
 		}
 		id, version := k.ident(&x)
-		w.Header().Set("Location", "/api/v1/"+k.path+"/"+strconv.FormatInt(*id, 10))
-		setETag(w, *version)
-		return writeJSON(w, http.StatusCreated, k.out(x))
+		return writeCreated(w, "/api/v1/"+k.path+"/"+strconv.FormatInt(*id, 10), *version, k.out(x))
 	}
 }
 
 func orgAPIPatch[T, B any](s *Server, k orgAPI[T, B]) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := orgPathID(r)
-		if err != nil {
-			return err
-		}
-		version, err := ifMatch(r)
-		if err != nil {
-			return err
-		}
 		var b B
-		if err := readJSON(r, &b); err != nil {
+		id, version, err := readPatch(r, &b)
+		if err != nil {
 			return err
 		}
-		x, err := k.get(r.Context(), s, id)
+		x, err := k.get(s.DB, r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -138,7 +125,7 @@ func orgAPIPatch[T, B any](s *Server, k orgAPI[T, B]) handlerFunc {
 		// just loaded: a concurrent change in between makes it stale.
 		_, v := k.ident(&x)
 		*v = version
-		if err := k.update(r.Context(), s, &x); err != nil {
+		if err := k.update(s.DB, r.Context(), &x); err != nil {
 			return apiFieldNames(err, k.fields)
 		}
 		setETag(w, *v)
@@ -296,20 +283,15 @@ type contractBody struct {
 func contractAPI() orgAPI[liaise.Contract, contractBody] {
 	return orgAPI[liaise.Contract, contractBody]{
 		path: "contracts", plural: "commissioning contracts", one: "contract",
-		create: "Add a commissioning contract: commissioner, region, start_date, end_date (after the start) and the service_ids it covers",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			cs, err := s.DB.ListContracts(ctx, 0)
+		orgStore: contractStore,
+		post:     "Add a commissioning contract: commissioner, region, start_date, end_date (after the start) and the service_ids it covers",
+		items: func(cs []liaise.Contract) any {
 			out := contractList{Items: []contractJSON{}}
 			for _, c := range cs {
 				out.Items = append(out.Items, toContractJSON(c))
 			}
-			return out, err
+			return out
 		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Contract, error) {
-			return s.DB.GetContract(ctx, id)
-		},
-		add:    func(ctx context.Context, s *Server, x *liaise.Contract) error { return s.DB.CreateContract(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Contract) error { return s.DB.UpdateContract(ctx, x) },
 		apply: func(c *liaise.Contract, b contractBody) error {
 			setStr(&c.Commissioner, b.Commissioner)
 			setStr(&c.Region, b.Region)
@@ -332,7 +314,6 @@ func contractAPI() orgAPI[liaise.Contract, contractBody] {
 			return nil
 		},
 		out:         func(c liaise.Contract) any { return toContractJSON(c) },
-		ident:       func(c *liaise.Contract) (*int64, *int) { return &c.ID, &c.Version },
 		listExample: contractList{}, itemExample: contractJSON{},
 	}
 }
@@ -353,23 +334,15 @@ type serviceBody struct {
 func serviceAPI() orgAPI[liaise.Service, serviceBody] {
 	return orgAPI[liaise.Service, serviceBody]{
 		path: "services", plural: "L&D and RECONNECT services", one: "service",
-		create: "Add a service: name and type (ld or reconnect)",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			xs, err := s.DB.ListServices(ctx, 0)
-			return serviceList{Items: append([]liaise.Service{}, xs...)}, err
-		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Service, error) {
-			return s.DB.GetService(ctx, id)
-		},
-		add:    func(ctx context.Context, s *Server, x *liaise.Service) error { return s.DB.CreateService(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Service) error { return s.DB.UpdateService(ctx, x) },
+		orgStore: serviceStore,
+		post:     "Add a service: name and type (ld or reconnect)",
+		items:    func(xs []liaise.Service) any { return serviceList{Items: append([]liaise.Service{}, xs...)} },
 		apply: func(x *liaise.Service, b serviceBody) error {
 			setStr(&x.Name, b.Name)
 			setStr(&x.Type, b.Type)
 			return nil
 		},
 		out:         func(x liaise.Service) any { return x },
-		ident:       func(x *liaise.Service) (*int64, *int) { return &x.ID, &x.Version },
 		listExample: serviceList{}, itemExample: liaise.Service{},
 	}
 }
@@ -390,14 +363,9 @@ type teamBody struct {
 func teamAPI() orgAPI[liaise.Team, teamBody] {
 	return orgAPI[liaise.Team, teamBody]{
 		path: "teams", plural: "teams", one: "team",
-		create: "Add a team: name and the service_id of one of your services",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			xs, err := s.DB.ListTeams(ctx, 0)
-			return teamList{Items: append([]liaise.Team{}, xs...)}, err
-		},
-		get:    func(ctx context.Context, s *Server, id int64) (liaise.Team, error) { return s.DB.GetTeam(ctx, id) },
-		add:    func(ctx context.Context, s *Server, x *liaise.Team) error { return s.DB.CreateTeam(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Team) error { return s.DB.UpdateTeam(ctx, x) },
+		orgStore: teamStore,
+		post:     "Add a team: name and the service_id of one of your services",
+		items:    func(xs []liaise.Team) any { return teamList{Items: append([]liaise.Team{}, xs...)} },
 		apply: func(x *liaise.Team, b teamBody) error {
 			setStr(&x.Name, b.Name)
 			if b.ServiceID != nil {
@@ -410,7 +378,6 @@ func teamAPI() orgAPI[liaise.Team, teamBody] {
 			return nil
 		},
 		out:         func(x liaise.Team) any { return x },
-		ident:       func(x *liaise.Team) (*int64, *int) { return &x.ID, &x.Version },
 		listExample: teamList{}, itemExample: liaise.Team{},
 	}
 }
@@ -435,14 +402,9 @@ type siteBody struct {
 func siteAPI() orgAPI[liaise.Site, siteBody] {
 	return orgAPI[liaise.Site, siteBody]{
 		path: "sites", plural: "sites (custody suites, courts, prisons…)", one: "site",
-		create: "Add a site: name, type, and optionally team_id, activity_location_type (defaults from the type) and opening_hours (defaults to 24/7)",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			xs, err := s.DB.ListSites(ctx, 0)
-			return siteList{Items: append([]liaise.Site{}, xs...)}, err
-		},
-		get:    func(ctx context.Context, s *Server, id int64) (liaise.Site, error) { return s.DB.GetSite(ctx, id) },
-		add:    func(ctx context.Context, s *Server, x *liaise.Site) error { return s.DB.CreateSite(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Site) error { return s.DB.UpdateSite(ctx, x) },
+		orgStore: siteStore,
+		post:     "Add a site: name, type, and optionally team_id, activity_location_type (defaults from the type) and opening_hours (defaults to 24/7)",
+		items:    func(xs []liaise.Site) any { return siteList{Items: append([]liaise.Site{}, xs...)} },
 		apply: func(x *liaise.Site, b siteBody) error {
 			setStr(&x.Name, b.Name)
 			if b.Type != nil && *b.Type != x.Type {
@@ -463,7 +425,6 @@ func siteAPI() orgAPI[liaise.Site, siteBody] {
 			return nil
 		},
 		out:         func(x liaise.Site) any { return x },
-		ident:       func(x *liaise.Site) (*int64, *int) { return &x.ID, &x.Version },
 		fields:      map[string]string{"hours": "opening_hours", "act_loc_type": "activity_location_type"},
 		listExample: siteList{}, itemExample: liaise.Site{},
 	}
@@ -498,18 +459,15 @@ type hubBody struct {
 func hubAPI() orgAPI[liaise.Hub, hubBody] {
 	return orgAPI[liaise.Hub, hubBody]{
 		path: "hubs", plural: "hubs, each covering several sites", one: "hub",
-		create: "Add a hub: name and the site_ids it covers",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			hs, err := s.DB.ListHubs(ctx, 0)
+		orgStore: hubStore,
+		post:     "Add a hub: name and the site_ids it covers",
+		items: func(hs []liaise.Hub) any {
 			out := hubList{Items: []hubJSON{}}
 			for _, h := range hs {
 				out.Items = append(out.Items, toHubJSON(h))
 			}
-			return out, err
+			return out
 		},
-		get:    func(ctx context.Context, s *Server, id int64) (liaise.Hub, error) { return s.DB.GetHub(ctx, id) },
-		add:    func(ctx context.Context, s *Server, x *liaise.Hub) error { return s.DB.CreateHub(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Hub) error { return s.DB.UpdateHub(ctx, x) },
 		apply: func(h *liaise.Hub, b hubBody) error {
 			setStr(&h.Name, b.Name)
 			if b.SiteIDs != nil {
@@ -522,7 +480,6 @@ func hubAPI() orgAPI[liaise.Hub, hubBody] {
 			return nil
 		},
 		out:         func(h liaise.Hub) any { return toHubJSON(h) },
-		ident:       func(h *liaise.Hub) (*int64, *int) { return &h.ID, &h.Version },
 		listExample: hubList{}, itemExample: hubJSON{},
 	}
 }
@@ -543,23 +500,15 @@ type partnerBody struct {
 func partnerAPI() orgAPI[liaise.Partner, partnerBody] {
 	return orgAPI[liaise.Partner, partnerBody]{
 		path: "partners", plural: "partner organisations (employers of some staff)", one: "partner organisation",
-		create: "Add a partner organisation: name, and ods_code if it has one",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			xs, err := s.DB.ListPartners(ctx, 0)
-			return partnerList{Items: append([]liaise.Partner{}, xs...)}, err
-		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Partner, error) {
-			return s.DB.GetPartner(ctx, id)
-		},
-		add:    func(ctx context.Context, s *Server, x *liaise.Partner) error { return s.DB.CreatePartner(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Partner) error { return s.DB.UpdatePartner(ctx, x) },
+		orgStore: partnerStore,
+		post:     "Add a partner organisation: name, and ods_code if it has one",
+		items:    func(xs []liaise.Partner) any { return partnerList{Items: append([]liaise.Partner{}, xs...)} },
 		apply: func(x *liaise.Partner, b partnerBody) error {
 			setStr(&x.Name, b.Name)
 			setStr(&x.ODSCode, b.ODSCode)
 			return nil
 		},
 		out:         func(x liaise.Partner) any { return x },
-		ident:       func(x *liaise.Partner) (*int64, *int) { return &x.ID, &x.Version },
 		listExample: partnerList{}, itemExample: liaise.Partner{},
 	}
 }
@@ -578,21 +527,15 @@ type agencyBody struct {
 func agencyAPI() orgAPI[liaise.Agency, agencyBody] {
 	return orgAPI[liaise.Agency, agencyBody]{
 		path: "agencies", plural: "outside agencies (police, courts, CPS, probation…)", one: "agency",
-		create: "Add an outside agency: name and type (police, custody_healthcare, court, cps, probation, youth_justice, prison, local_authority, other)",
-		list: func(ctx context.Context, s *Server) (any, error) {
-			xs, err := s.DB.ListAgencies(ctx, 0)
-			return agencyList{Items: append([]liaise.Agency{}, xs...)}, err
-		},
-		get:    func(ctx context.Context, s *Server, id int64) (liaise.Agency, error) { return s.DB.GetAgency(ctx, id) },
-		add:    func(ctx context.Context, s *Server, x *liaise.Agency) error { return s.DB.CreateAgency(ctx, x) },
-		update: func(ctx context.Context, s *Server, x *liaise.Agency) error { return s.DB.UpdateAgency(ctx, x) },
+		orgStore: agencyStore,
+		post:     "Add an outside agency: name and type (police, custody_healthcare, court, cps, probation, youth_justice, prison, local_authority, other)",
+		items:    func(xs []liaise.Agency) any { return agencyList{Items: append([]liaise.Agency{}, xs...)} },
 		apply: func(x *liaise.Agency, b agencyBody) error {
 			setStr(&x.Name, b.Name)
 			setStr(&x.Type, b.Type)
 			return nil
 		},
 		out:         func(x liaise.Agency) any { return x },
-		ident:       func(x *liaise.Agency) (*int64, *int) { return &x.ID, &x.Version },
 		listExample: agencyList{}, itemExample: liaise.Agency{},
 	}
 }

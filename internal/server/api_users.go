@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -66,28 +67,54 @@ type userPatchRequest struct {
 	Disabled    *bool     `json:"disabled"`
 }
 
-// parseIDs reads string ids, reporting a field error for a malformed one.
-func parseIDs(field string, ss []string) ([]int64, error) {
-	out := make([]int64, 0, len(ss))
-	for _, s := range ss {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was sent.", Fields: map[string]string{field: "must be a list of ids (strings of digits)"}}
-		}
-		out = append(out, id)
+// parseOptionalID reads an optional string id; "" is no id.
+func parseOptionalID(field, s string) (int64, error) {
+	id, err := bodyID(field, s)
+	if err != nil {
+		return 0, bodyInvalid(field, "must be an id (a string of digits) or empty")
 	}
-	return out, nil
+	return id, nil
 }
 
-func parseOptionalID(field, s string) (int64, error) {
-	if s == "" {
-		return 0, nil
+// userAPIFields renames the store's field ids to the API's names.
+var userAPIFields = map[string]string{"teams": "team_ids"}
+
+// readPatch reads what every PATCH needs, in this order: the {id} of the
+// path, the If-Match version and the body.
+func readPatch(r *http.Request, body any) (id int64, version int, err error) {
+	if id, err = orgPathID(r); err != nil {
+		return 0, 0, err
 	}
-	ids, err := parseIDs(field, []string{s})
+	if version, err = ifMatch(r); err != nil {
+		return 0, 0, err
+	}
+	if err = readJSON(r, body); err != nil {
+		return 0, 0, err
+	}
+	return id, version, nil
+}
+
+// writeCreated answers a POST that made a record: 201 with its Location
+// and its version as the ETag.
+func writeCreated(w http.ResponseWriter, location string, version int, v any) error {
+	w.Header().Set("Location", location)
+	setETag(w, version)
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+// apiGetVersioned answers a GET of the record named by the path's {id},
+// with its version as the ETag.
+func apiGetVersioned[T any](w http.ResponseWriter, r *http.Request, get func(context.Context, int64) (T, error), version func(T) int) error {
+	id, err := orgPathID(r)
 	if err != nil {
-		return 0, &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was sent.", Fields: map[string]string{field: "must be an id (a string of digits) or empty"}}
+		return err
 	}
-	return ids[0], nil
+	x, err := get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, version(x))
+	return writeJSON(w, http.StatusOK, x)
 }
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
@@ -120,7 +147,7 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	teams, err := parseIDs("team_ids", req.TeamIDs)
+	teams, err := bodyIDs("team_ids", req.TeamIDs)
 	if err != nil {
 		return err
 	}
@@ -142,56 +169,23 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := s.DB.CreateStaff(r.Context(), u, hash); err != nil {
-		return teamIDsField(err)
+		return apiFieldNames(err, userAPIFields)
 	}
 	saved, err := s.DB.GetUser(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/users/"+strconv.FormatInt(u.ID, 10))
-	setETag(w, saved.Version)
-	return writeJSON(w, http.StatusCreated, saved)
-}
-
-// teamIDsField renames the store's "teams" field error to the API's field name.
-func teamIDsField(err error) error {
-	fields := liaise.ErrorFields(err)
-	if m, ok := fields["teams"]; ok {
-		out := &liaise.Error{Code: liaise.EINVALID, Message: liaise.ErrorMessage(err), Fields: map[string]string{}}
-		for k, v := range fields {
-			out.Fields[k] = v
-		}
-		delete(out.Fields, "teams")
-		out.Fields["team_ids"] = m
-		return out
-	}
-	return err
+	return writeCreated(w, "/api/v1/users/"+strconv.FormatInt(u.ID, 10), saved.Version, saved)
 }
 
 func (s *Server) apiGetUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := staffPathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.DB.GetUser(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, u.Version)
-	return writeJSON(w, http.StatusOK, u)
+	return apiGetVersioned(w, r, s.DB.GetUser, func(u liaise.User) int { return u.Version })
 }
 
 func (s *Server) apiPatchUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := staffPathID(r)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
 	var req userPatchRequest
-	if err := readJSON(r, &req); err != nil {
+	id, version, err := readPatch(r, &req)
+	if err != nil {
 		return err
 	}
 	c := sqlstore.UserChanges{DisplayName: req.DisplayName, Email: req.Email, RoleCode: req.Role, Disabled: req.Disabled}
@@ -203,7 +197,7 @@ func (s *Server) apiPatchUser(w http.ResponseWriter, r *http.Request) error {
 		c.PartnerID = &p
 	}
 	if req.TeamIDs != nil {
-		teams, err := parseIDs("team_ids", *req.TeamIDs)
+		teams, err := bodyIDs("team_ids", *req.TeamIDs)
 		if err != nil {
 			return err
 		}
@@ -211,7 +205,7 @@ func (s *Server) apiPatchUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.DB.UpdateUser(r.Context(), id, version, c)
 	if err != nil {
-		return teamIDsField(err)
+		return apiFieldNames(err, userAPIFields)
 	}
 	setETag(w, u.Version)
 	return writeJSON(w, http.StatusOK, u)
@@ -255,35 +249,17 @@ func (s *Server) apiCreateRole(w http.ResponseWriter, r *http.Request) error {
 	if err := s.DB.CreateRole(r.Context(), &role); err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/roles/"+strconv.FormatInt(role.ID, 10))
-	setETag(w, role.Version)
-	return writeJSON(w, http.StatusCreated, role)
+	return writeCreated(w, "/api/v1/roles/"+strconv.FormatInt(role.ID, 10), role.Version, role)
 }
 
 func (s *Server) apiGetRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := staffPathID(r)
-	if err != nil {
-		return err
-	}
-	role, err := s.DB.GetRole(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	setETag(w, role.Version)
-	return writeJSON(w, http.StatusOK, role)
+	return apiGetVersioned(w, r, s.DB.GetRole, func(x liaise.Role) int { return x.Version })
 }
 
 func (s *Server) apiPatchRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := staffPathID(r)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
 	var req rolePatchRequest
-	if err := readJSON(r, &req); err != nil {
+	id, version, err := readPatch(r, &req)
+	if err != nil {
 		return err
 	}
 	role, err := s.DB.GetRole(r.Context(), id)

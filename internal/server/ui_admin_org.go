@@ -177,6 +177,7 @@ func (s *Server) adminProviderUpdate(w http.ResponseWriter, r *http.Request) err
 
 // orgKind describes one kind of organisation record for the admin pages.
 type orgKind[T any] struct {
+	orgStore[T]
 	path    string // URL segment: /admin/{path}
 	one     string // "team", for headings and messages
 	title   string // list page title: "Teams"
@@ -185,11 +186,8 @@ type orgKind[T any] struct {
 	page    string // form template
 	fields  []string
 	columns []string
-	// rows builds the list table, looking up names of linked records.
-	rows     func(ctx context.Context, s *Server) ([]orgRow, error)
-	get      func(ctx context.Context, s *Server, id int64) (T, error)
-	create   func(ctx context.Context, s *Server, x *T) error
-	update   func(ctx context.Context, s *Server, x *T) error
+	// rows builds the list table from the records, looking up names of linked records.
+	rows     func(ctx context.Context, s *Server, list []T) ([]orgRow, error)
 	validate func(x *T) error
 	fill     func(f *Form, x T)
 	// parse reads the form into x; it may add errors the domain cannot
@@ -197,8 +195,6 @@ type orgKind[T any] struct {
 	parse   func(f *Form, x *T)
 	choices func(ctx context.Context, s *Server) (any, error)
 	name    func(x T) string
-	// ident gives access to the record's id and version.
-	ident func(x *T) (*int64, *int)
 }
 
 // orgRow is one row of an organisation list: cells after the name, and the edit link.
@@ -235,7 +231,11 @@ func orgUIRoutes[T any](s *Server, k orgKind[T]) []Route {
 
 func orgList[T any](s *Server, k orgKind[T]) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		rows, err := k.rows(r.Context(), s)
+		list, err := k.list(s.DB, r.Context(), 0)
+		if err != nil {
+			return err
+		}
+		rows, err := k.rows(r.Context(), s, list)
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func orgCreate[T any](s *Server, k orgKind[T]) handlerFunc {
 			f = orgMergeErrors(f, k.validate(&x), k.fields)
 			return orgRenderForm(s, k, w, r, http.StatusUnprocessableEntity, f, &x, false, false)
 		}
-		err = k.create(r.Context(), s, &x)
+		err = k.create(s.DB, r.Context(), &x)
 		if err == nil {
 			return s.redirect(w, r, "/admin/"+k.path, upperFirst(k.one)+" added: "+k.name(x))
 		}
@@ -313,7 +313,7 @@ func orgEdit[T any](s *Server, k orgKind[T]) handlerFunc {
 		if err != nil {
 			return err
 		}
-		x, err := k.get(r.Context(), s, id)
+		x, err := k.get(s.DB, r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func orgUpdate[T any](s *Server, k orgKind[T]) handlerFunc {
 		// (not the one being typed) and the version the edit started from,
 		// so saving again after a conflict cannot overwrite it unseen.
 		again := func(status int, stale bool) error {
-			shown, err := k.get(r.Context(), s, id)
+			shown, err := k.get(s.DB, r.Context(), id)
 			if err != nil {
 				return err
 			}
@@ -353,7 +353,7 @@ func orgUpdate[T any](s *Server, k orgKind[T]) handlerFunc {
 			f = orgMergeErrors(f, k.validate(&x), k.fields)
 			return again(http.StatusUnprocessableEntity, false)
 		}
-		err = k.update(r.Context(), s, &x)
+		err = k.update(s.DB, r.Context(), &x)
 		switch {
 		case err == nil:
 			return s.redirect(w, r, "/admin/"+k.path, "Changes saved: "+k.name(x))

@@ -23,6 +23,34 @@ type orgChoices struct {
 	AgencyTypes  []Option
 }
 
+// orgStore is how one kind of organisation record is read and written,
+// shared by the admin pages and the API: the store's methods, called with
+// the server's DB, and access to the record's id and version.
+type orgStore[T any] struct {
+	list   func(db *sqlstore.DB, ctx context.Context, provider int64) ([]T, error)
+	get    func(db *sqlstore.DB, ctx context.Context, id int64) (T, error)
+	create func(db *sqlstore.DB, ctx context.Context, x *T) error
+	update func(db *sqlstore.DB, ctx context.Context, x *T) error
+	ident  func(x *T) (*int64, *int)
+}
+
+var (
+	contractStore = orgStore[liaise.Contract]{(*sqlstore.DB).ListContracts, (*sqlstore.DB).GetContract, (*sqlstore.DB).CreateContract, (*sqlstore.DB).UpdateContract,
+		func(x *liaise.Contract) (*int64, *int) { return &x.ID, &x.Version }}
+	serviceStore = orgStore[liaise.Service]{(*sqlstore.DB).ListServices, (*sqlstore.DB).GetService, (*sqlstore.DB).CreateService, (*sqlstore.DB).UpdateService,
+		func(x *liaise.Service) (*int64, *int) { return &x.ID, &x.Version }}
+	teamStore = orgStore[liaise.Team]{(*sqlstore.DB).ListTeams, (*sqlstore.DB).GetTeam, (*sqlstore.DB).CreateTeam, (*sqlstore.DB).UpdateTeam,
+		func(x *liaise.Team) (*int64, *int) { return &x.ID, &x.Version }}
+	siteStore = orgStore[liaise.Site]{(*sqlstore.DB).ListSites, (*sqlstore.DB).GetSite, (*sqlstore.DB).CreateSite, (*sqlstore.DB).UpdateSite,
+		func(x *liaise.Site) (*int64, *int) { return &x.ID, &x.Version }}
+	hubStore = orgStore[liaise.Hub]{(*sqlstore.DB).ListHubs, (*sqlstore.DB).GetHub, (*sqlstore.DB).CreateHub, (*sqlstore.DB).UpdateHub,
+		func(x *liaise.Hub) (*int64, *int) { return &x.ID, &x.Version }}
+	partnerStore = orgStore[liaise.Partner]{(*sqlstore.DB).ListPartners, (*sqlstore.DB).GetPartner, (*sqlstore.DB).CreatePartner, (*sqlstore.DB).UpdatePartner,
+		func(x *liaise.Partner) (*int64, *int) { return &x.ID, &x.Version }}
+	agencyStore = orgStore[liaise.Agency]{(*sqlstore.DB).ListAgencies, (*sqlstore.DB).GetAgency, (*sqlstore.DB).CreateAgency, (*sqlstore.DB).UpdateAgency,
+		func(x *liaise.Agency) (*int64, *int) { return &x.ID, &x.Version }}
+)
+
 func idText(id int64) string {
 	if id == 0 {
 		return ""
@@ -51,46 +79,38 @@ func hoursText(s string) string {
 	return h.Describe()
 }
 
-func serviceOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, error) {
-	list, err := s.DB.ListServices(ctx, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := make([]Option, len(list))
-	names := map[int64]string{}
-	for i, x := range list {
-		opts[i] = Option{Value: idText(x.ID), Label: x.Name}
-		names[x.ID] = x.Name
-	}
-	return opts, names, nil
-}
-
-func teamOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, error) {
-	list, err := s.DB.ListTeams(ctx, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := make([]Option, len(list))
-	names := map[int64]string{}
-	for i, x := range list {
-		opts[i] = Option{Value: idText(x.ID), Label: x.Name}
-		names[x.ID] = x.Name
-	}
-	return opts, names, nil
-}
-
-func siteOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, []liaise.Site, error) {
-	list, err := s.DB.ListSites(ctx, 0)
+// orgOptions lists one kind of record as form options (labelled by label)
+// and maps their ids to names, for tables that show linked records.
+func orgOptions[T any](ctx context.Context, s *Server, st orgStore[T], name, label func(T) string) ([]Option, map[int64]string, []T, error) {
+	list, err := st.list(s.DB, ctx, 0)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	opts := make([]Option, len(list))
 	names := map[int64]string{}
 	for i, x := range list {
-		opts[i] = Option{Value: idText(x.ID), Label: x.Name + " (" + liaise.SiteTypeLabel(x.Type) + ")"}
-		names[x.ID] = x.Name
+		id, _ := st.ident(&x)
+		opts[i] = Option{Value: idText(*id), Label: label(x)}
+		names[*id] = name(x)
 	}
 	return opts, names, list, nil
+}
+
+func serviceOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, error) {
+	name := func(x liaise.Service) string { return x.Name }
+	opts, names, _, err := orgOptions(ctx, s, serviceStore, name, name)
+	return opts, names, err
+}
+
+func teamOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, error) {
+	name := func(x liaise.Team) string { return x.Name }
+	opts, names, _, err := orgOptions(ctx, s, teamStore, name, name)
+	return opts, names, err
+}
+
+func siteOptions(ctx context.Context, s *Server) ([]Option, map[int64]string, []liaise.Site, error) {
+	return orgOptions(ctx, s, siteStore, func(x liaise.Site) string { return x.Name },
+		func(x liaise.Site) string { return x.Name + " (" + liaise.SiteTypeLabel(x.Type) + ")" })
 }
 
 func namesOf(ids []int64, names map[int64]string) []string {
@@ -111,14 +131,11 @@ func noneIfEmpty(lines []string) []string {
 func contractKind() orgKind[liaise.Contract] {
 	return orgKind[liaise.Contract]{
 		path: "contracts", one: "contract", title: "Commissioning contracts", add: "Add a contract", page: "admin_org_contract",
-		intro:   "The contracts under which your services are commissioned: who commissions them, the region, the dates and the services each covers.",
-		fields:  []string{"commissioner", "region", "start_date", "end_date", "service_ids"},
-		columns: []string{"Region", "Commissioner", "Runs", "Services covered"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListContracts(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: contractStore,
+		intro:    "The contracts under which your services are commissioned: who commissions them, the region, the dates and the services each covers.",
+		fields:   []string{"commissioner", "region", "start_date", "end_date", "service_ids"},
+		columns:  []string{"Region", "Commissioner", "Runs", "Services covered"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Contract) ([]orgRow, error) {
 			_, services, err := serviceOptions(ctx, s)
 			if err != nil {
 				return nil, err
@@ -130,11 +147,6 @@ func contractKind() orgKind[liaise.Contract] {
 			}
 			return rows, nil
 		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Contract, error) {
-			return s.DB.GetContract(ctx, id)
-		},
-		create:   func(ctx context.Context, s *Server, x *liaise.Contract) error { return s.DB.CreateContract(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Contract) error { return s.DB.UpdateContract(ctx, x) },
 		validate: sqlstore.ValidateContract,
 		fill: func(f *Form, c liaise.Contract) {
 			f.Set("commissioner", c.Commissioner)
@@ -154,8 +166,7 @@ func contractKind() orgKind[liaise.Contract] {
 			opts, _, err := serviceOptions(ctx, s)
 			return orgChoices{Services: opts}, err
 		},
-		name:  func(c liaise.Contract) string { return c.Region + " (" + c.Commissioner + ")" },
-		ident: func(c *liaise.Contract) (*int64, *int) { return &c.ID, &c.Version },
+		name: func(c liaise.Contract) string { return c.Region + " (" + c.Commissioner + ")" },
 	}
 }
 
@@ -166,14 +177,11 @@ func serviceKind() orgKind[liaise.Service] {
 	}
 	return orgKind[liaise.Service]{
 		path: "services", one: "service", title: "Services", add: "Add a service", page: "admin_org_service",
-		intro:   "Your Liaison and Diversion and RECONNECT services. Each service has one or more teams.",
-		fields:  []string{"name", "type"},
-		columns: []string{"Name", "Programme", "Teams"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListServices(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: serviceStore,
+		intro:    "Your Liaison and Diversion and RECONNECT services. Each service has one or more teams.",
+		fields:   []string{"name", "type"},
+		columns:  []string{"Name", "Programme", "Teams"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Service) ([]orgRow, error) {
 			teams, err := s.DB.ListTeams(ctx, 0)
 			if err != nil {
 				return nil, err
@@ -190,11 +198,6 @@ func serviceKind() orgKind[liaise.Service] {
 			}
 			return rows, nil
 		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Service, error) {
-			return s.DB.GetService(ctx, id)
-		},
-		create:   func(ctx context.Context, s *Server, x *liaise.Service) error { return s.DB.CreateService(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Service) error { return s.DB.UpdateService(ctx, x) },
 		validate: sqlstore.ValidateService,
 		fill: func(f *Form, x liaise.Service) {
 			f.Set("name", x.Name)
@@ -206,21 +209,17 @@ func serviceKind() orgKind[liaise.Service] {
 		},
 		choices: func(context.Context, *Server) (any, error) { return orgChoices{ServiceTypes: types}, nil },
 		name:    func(x liaise.Service) string { return x.Name },
-		ident:   func(x *liaise.Service) (*int64, *int) { return &x.ID, &x.Version },
 	}
 }
 
 func teamKind() orgKind[liaise.Team] {
 	return orgKind[liaise.Team]{
 		path: "teams", one: "team", title: "Teams", add: "Add a team", page: "admin_org_team",
-		intro:   "The teams within your services. Staff see the caseloads of the teams they belong to; you add staff to teams on their account.",
-		fields:  []string{"name", "service_id"},
-		columns: []string{"Name", "Service", "Sites"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListTeams(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: teamStore,
+		intro:    "The teams within your services. Staff see the caseloads of the teams they belong to; you add staff to teams on their account.",
+		fields:   []string{"name", "service_id"},
+		columns:  []string{"Name", "Service", "Sites"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Team) ([]orgRow, error) {
 			_, services, err := serviceOptions(ctx, s)
 			if err != nil {
 				return nil, err
@@ -241,9 +240,6 @@ func teamKind() orgKind[liaise.Team] {
 			}
 			return rows, nil
 		},
-		get:      func(ctx context.Context, s *Server, id int64) (liaise.Team, error) { return s.DB.GetTeam(ctx, id) },
-		create:   func(ctx context.Context, s *Server, x *liaise.Team) error { return s.DB.CreateTeam(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Team) error { return s.DB.UpdateTeam(ctx, x) },
 		validate: sqlstore.ValidateTeam,
 		fill: func(f *Form, x liaise.Team) {
 			f.Set("name", x.Name)
@@ -257,8 +253,7 @@ func teamKind() orgKind[liaise.Team] {
 			opts, _, err := serviceOptions(ctx, s)
 			return orgChoices{Services: opts}, err
 		},
-		name:  func(x liaise.Team) string { return x.Name },
-		ident: func(x *liaise.Team) (*int64, *int) { return &x.ID, &x.Version },
+		name: func(x liaise.Team) string { return x.Name },
 	}
 }
 
@@ -273,14 +268,11 @@ func siteKind() orgKind[liaise.Site] {
 	}
 	return orgKind[liaise.Site]{
 		path: "sites", one: "site", title: "Sites", add: "Add a site", page: "admin_org_site",
-		intro:   "The custody suites, courts, prisons and other places your teams work. Work that arrives when a site is closed is queued for when it next opens.",
-		fields:  []string{"name", "type", "team_id", "hours", "act_loc_type"},
-		columns: []string{"Name", "Type", "Team", "Opening hours"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListSites(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: siteStore,
+		intro:    "The custody suites, courts, prisons and other places your teams work. Work that arrives when a site is closed is queued for when it next opens.",
+		fields:   []string{"name", "type", "team_id", "hours", "act_loc_type"},
+		columns:  []string{"Name", "Type", "Team", "Opening hours"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Site) ([]orgRow, error) {
 			_, teams, err := teamOptions(ctx, s)
 			if err != nil {
 				return nil, err
@@ -295,9 +287,6 @@ func siteKind() orgKind[liaise.Site] {
 			}
 			return rows, nil
 		},
-		get:      func(ctx context.Context, s *Server, id int64) (liaise.Site, error) { return s.DB.GetSite(ctx, id) },
-		create:   func(ctx context.Context, s *Server, x *liaise.Site) error { return s.DB.CreateSite(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Site) error { return s.DB.UpdateSite(ctx, x) },
 		validate: sqlstore.ValidateSite,
 		fill: func(f *Form, x liaise.Site) {
 			f.Set("name", x.Name)
@@ -317,22 +306,18 @@ func siteKind() orgKind[liaise.Site] {
 			teams, _, err := teamOptions(ctx, s)
 			return orgChoices{SiteTypes: types, ActLocTypes: actLoc, Teams: teams}, err
 		},
-		name:  func(x liaise.Site) string { return x.Name },
-		ident: func(x *liaise.Site) (*int64, *int) { return &x.ID, &x.Version },
+		name: func(x liaise.Site) string { return x.Name },
 	}
 }
 
 func hubKind() orgKind[liaise.Hub] {
 	return orgKind[liaise.Hub]{
 		path: "hubs", one: "hub", title: "Hubs", add: "Add a hub", page: "admin_org_hub",
-		intro:   "Hubs group sites that are covered from one base, such as the custody suites and courts of one area.",
-		fields:  []string{"name", "site_ids"},
-		columns: []string{"Name", "Sites covered"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListHubs(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: hubStore,
+		intro:    "Hubs group sites that are covered from one base, such as the custody suites and courts of one area.",
+		fields:   []string{"name", "site_ids"},
+		columns:  []string{"Name", "Sites covered"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Hub) ([]orgRow, error) {
 			_, sites, _, err := siteOptions(ctx, s)
 			if err != nil {
 				return nil, err
@@ -343,9 +328,6 @@ func hubKind() orgKind[liaise.Hub] {
 			}
 			return rows, nil
 		},
-		get:      func(ctx context.Context, s *Server, id int64) (liaise.Hub, error) { return s.DB.GetHub(ctx, id) },
-		create:   func(ctx context.Context, s *Server, x *liaise.Hub) error { return s.DB.CreateHub(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Hub) error { return s.DB.UpdateHub(ctx, x) },
 		validate: sqlstore.ValidateHub,
 		fill: func(f *Form, x liaise.Hub) {
 			f.Set("name", x.Name)
@@ -359,22 +341,18 @@ func hubKind() orgKind[liaise.Hub] {
 			opts, _, _, err := siteOptions(ctx, s)
 			return orgChoices{Sites: opts}, err
 		},
-		name:  func(x liaise.Hub) string { return x.Name },
-		ident: func(x *liaise.Hub) (*int64, *int) { return &x.ID, &x.Version },
+		name: func(x liaise.Hub) string { return x.Name },
 	}
 }
 
 func partnerKind() orgKind[liaise.Partner] {
 	return orgKind[liaise.Partner]{
 		path: "partners", one: "partner organisation", title: "Partner organisations", add: "Add a partner organisation", page: "admin_org_partner",
-		intro:   "Organisations that employ some of your staff, such as a charity employing peer support workers. You choose a partner organisation on a staff member's account.",
-		fields:  []string{"name", "ods_code"},
-		columns: []string{"Name", "ODS code"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListPartners(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: partnerStore,
+		intro:    "Organisations that employ some of your staff, such as a charity employing peer support workers. You choose a partner organisation on a staff member's account.",
+		fields:   []string{"name", "ods_code"},
+		columns:  []string{"Name", "ODS code"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Partner) ([]orgRow, error) {
 			rows := make([]orgRow, len(list))
 			for i, x := range list {
 				code := x.ODSCode
@@ -385,11 +363,6 @@ func partnerKind() orgKind[liaise.Partner] {
 			}
 			return rows, nil
 		},
-		get: func(ctx context.Context, s *Server, id int64) (liaise.Partner, error) {
-			return s.DB.GetPartner(ctx, id)
-		},
-		create:   func(ctx context.Context, s *Server, x *liaise.Partner) error { return s.DB.CreatePartner(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Partner) error { return s.DB.UpdatePartner(ctx, x) },
 		validate: sqlstore.ValidatePartner,
 		fill: func(f *Form, x liaise.Partner) {
 			f.Set("name", x.Name)
@@ -401,7 +374,6 @@ func partnerKind() orgKind[liaise.Partner] {
 		},
 		choices: func(context.Context, *Server) (any, error) { return orgChoices{}, nil },
 		name:    func(x liaise.Partner) string { return x.Name },
-		ident:   func(x *liaise.Partner) (*int64, *int) { return &x.ID, &x.Version },
 	}
 }
 
@@ -412,23 +384,17 @@ func agencyKind() orgKind[liaise.Agency] {
 	}
 	return orgKind[liaise.Agency]{
 		path: "agencies", one: "agency", title: "Outside agencies", add: "Add an agency", page: "admin_org_agency",
-		intro:   "Police forces, custody healthcare providers, courts, the Crown Prosecution Service, probation, youth justice services and others who refer people to you or receive information from you.",
-		fields:  []string{"name", "type"},
-		columns: []string{"Name", "Type"},
-		rows: func(ctx context.Context, s *Server) ([]orgRow, error) {
-			list, err := s.DB.ListAgencies(ctx, 0)
-			if err != nil {
-				return nil, err
-			}
+		orgStore: agencyStore,
+		intro:    "Police forces, custody healthcare providers, courts, the Crown Prosecution Service, probation, youth justice services and others who refer people to you or receive information from you.",
+		fields:   []string{"name", "type"},
+		columns:  []string{"Name", "Type"},
+		rows: func(ctx context.Context, s *Server, list []liaise.Agency) ([]orgRow, error) {
 			rows := make([]orgRow, len(list))
 			for i, x := range list {
 				rows[i] = orgRow{Name: x.Name, Href: editHref("agencies", x.ID), Cells: [][]string{{liaise.AgencyTypeLabel(x.Type)}}}
 			}
 			return rows, nil
 		},
-		get:      func(ctx context.Context, s *Server, id int64) (liaise.Agency, error) { return s.DB.GetAgency(ctx, id) },
-		create:   func(ctx context.Context, s *Server, x *liaise.Agency) error { return s.DB.CreateAgency(ctx, x) },
-		update:   func(ctx context.Context, s *Server, x *liaise.Agency) error { return s.DB.UpdateAgency(ctx, x) },
 		validate: sqlstore.ValidateAgency,
 		fill: func(f *Form, x liaise.Agency) {
 			f.Set("name", x.Name)
@@ -440,6 +406,5 @@ func agencyKind() orgKind[liaise.Agency] {
 		},
 		choices: func(context.Context, *Server) (any, error) { return orgChoices{AgencyTypes: types}, nil },
 		name:    func(x liaise.Agency) string { return x.Name },
-		ident:   func(x *liaise.Agency) (*int64, *int) { return &x.ID, &x.Version },
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"liaise"
@@ -172,7 +171,7 @@ func (db *DB) CreateServiceAccount(ctx context.Context, u *liaise.User, t *APITo
 			return err
 		}
 		t.UserID = u.ID
-		return insertToken(ctx, tx, a, t, tokenHash)
+		return insertToken(ctx, tx, a, t, tokenHash, "service account")
 	})
 }
 
@@ -198,7 +197,7 @@ func (db *DB) IssueServiceAccountToken(ctx context.Context, accountID int64, t *
 			return err
 		}
 		t.UserID = accountID
-		return insertToken(ctx, tx, a, t, tokenHash)
+		return insertToken(ctx, tx, a, t, tokenHash, "service account")
 	})
 }
 
@@ -272,25 +271,4 @@ func checkScopes(scopes, caps []string) error {
 		}
 	}
 	return nil
-}
-
-// insertToken writes a token row and its audit event in tx (the same
-// statement as InsertAPIToken, for use inside a larger transaction).
-func insertToken(ctx context.Context, tx *Tx, a *liaise.Actor, t *APIToken, tokenHash string) error {
-	var by, exp any
-	if a != nil && a.UserID != 0 {
-		by = a.UserID
-	}
-	if !t.ExpiresAt.IsZero() {
-		exp = t.ExpiresAt
-	}
-	id, err := tx.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.UserID, t.Name, tokenHash, t.Prefix, strings.Join(t.Scopes, " "), tx.Now, by, exp)
-	if err != nil {
-		return err
-	}
-	t.ID, t.CreatedAt = id, tx.Now
-	ev := liaise.EventFor(a, liaise.AuditTokenCreate, "api_token", id)
-	ev.Detail = "for service account " + strconv.FormatInt(t.UserID, 10)
-	return tx.Audit(ctx, ev)
 }

@@ -29,33 +29,47 @@ type APIToken struct {
 func (db *DB) InsertAPIToken(ctx context.Context, t *APIToken, tokenHash string) error {
 	a := liaise.ActorFrom(ctx)
 	return db.Update(ctx, func(tx *Tx) error {
-		var by any
-		if a != nil && a.UserID != 0 {
-			by = a.UserID
-		}
-		var exp any
-		if !t.ExpiresAt.IsZero() {
-			exp = t.ExpiresAt
-		}
-		id, err := tx.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.UserID, t.Name, tokenHash, t.Prefix, strings.Join(t.Scopes, " "), tx.Now, by, exp)
-		if err != nil {
-			return err
-		}
-		t.ID, t.CreatedAt = id, tx.Now
-		ev := liaise.EventFor(a, liaise.AuditTokenCreate, "api_token", id)
-		ev.Detail = "for user " + strconv.FormatInt(t.UserID, 10)
-		return tx.Audit(ctx, ev)
+		return insertToken(ctx, tx, a, t, tokenHash, "user")
 	})
+}
+
+// insertToken writes a token row and its audit event in tx, so a service
+// account and its first token can be made in one transaction. owner says
+// whose token it is in the audit detail ("user", "service account").
+func insertToken(ctx context.Context, tx *Tx, a *liaise.Actor, t *APIToken, tokenHash, owner string) error {
+	var by, exp any
+	if a != nil && a.UserID != 0 {
+		by = a.UserID
+	}
+	if !t.ExpiresAt.IsZero() {
+		exp = t.ExpiresAt
+	}
+	id, err := tx.InsertID(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.UserID, t.Name, tokenHash, t.Prefix, strings.Join(t.Scopes, " "), tx.Now, by, exp)
+	if err != nil {
+		return err
+	}
+	t.ID, t.CreatedAt = id, tx.Now
+	ev := liaise.EventFor(a, liaise.AuditTokenCreate, "api_token", id)
+	ev.Detail = "for " + owner + " " + strconv.FormatInt(t.UserID, 10)
+	return tx.Audit(ctx, ev)
+}
+
+// tokenColumns are the columns scanToken reads, in its order.
+const tokenColumns = `id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (APIToken, error) {
+	var t APIToken
+	var scopes string
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
+	t.Scopes = strings.Fields(scopes)
+	return t, err
 }
 
 // LookupAPIToken finds the live token with this hash and notes its use (at
 // most once a minute).
 func (db *DB) LookupAPIToken(ctx context.Context, tokenHash string, now time.Time) (APIToken, error) {
-	var t APIToken
-	var scopes string
-	err := db.QueryRow(ctx, `SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = ?`, tokenHash).
-		Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
+	t, err := scanToken(db.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ?`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, liaise.Errorf(liaise.EUNAUTHENTICATED, "The API token is not valid.")
 	}
@@ -68,7 +82,6 @@ func (db *DB) LookupAPIToken(ctx context.Context, tokenHash string, now time.Tim
 	if !t.ExpiresAt.IsZero() && now.After(t.ExpiresAt.Time) {
 		return t, liaise.Errorf(liaise.EUNAUTHENTICATED, "The API token has expired.")
 	}
-	t.Scopes = strings.Fields(scopes)
 	if t.LastUsedAt.IsZero() || now.Sub(t.LastUsedAt.Time) > time.Minute {
 		if _, err := db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, liaise.NewTime(now), t.ID); err != nil {
 			return t, err
@@ -79,19 +92,17 @@ func (db *DB) LookupAPIToken(ctx context.Context, tokenHash string, now time.Tim
 
 // ListAPITokens lists a user's tokens, newest first.
 func (db *DB) ListAPITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := db.Query(ctx, `SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
+	rows, err := db.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []APIToken
 	for rows.Next() {
-		var t APIToken
-		var scopes string
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &scopes, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			return nil, err
 		}
-		t.Scopes = strings.Fields(scopes)
 		out = append(out, t)
 	}
 	return out, rows.Err()

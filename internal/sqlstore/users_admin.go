@@ -146,7 +146,7 @@ func (db *DB) GetUser(ctx context.Context, id int64) (liaise.User, error) {
 	if err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ID: id, ProviderID: u.ProviderID}); err != nil {
 		return liaise.User{}, err
 	}
-	if u.Memberships, err = db.memberships(ctx, id); err != nil {
+	if u.Memberships, err = memberships(ctx, db, id); err != nil {
 		return u, err
 	}
 	ev := liaise.EventFor(a, liaise.AuditRead, "user", id)
@@ -157,8 +157,10 @@ func (db *DB) GetUser(ctx context.Context, id int64) (liaise.User, error) {
 	return u, nil
 }
 
-func (db *DB) memberships(ctx context.Context, userID int64) ([]liaise.Membership, error) {
-	rows, err := db.Query(ctx, `SELECT t.id, t.name FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name, t.id`, userID)
+// memberships lists a user's teams, by name; q is the reader pool or the
+// transaction that is changing them.
+func memberships(ctx context.Context, q queryer, userID int64) ([]liaise.Membership, error) {
+	rows, err := q.Query(ctx, `SELECT t.id, t.name FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name, t.id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +330,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 		if u.Version != version {
 			return staleError()
 		}
-		oldMembers, err := txMemberships(ctx, tx, id)
+		oldMembers, err := memberships(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -417,7 +419,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 			return err
 		}
 		u.Version = version + 1
-		if u.Memberships, err = txMemberships(ctx, tx, id); err != nil {
+		if u.Memberships, err = memberships(ctx, tx, id); err != nil {
 			return err
 		}
 		out = u
@@ -492,23 +494,6 @@ func signOutEverywhere(ctx context.Context, tx *Tx, userID int64) error {
 	}
 	_, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, userID)
 	return err
-}
-
-func txMemberships(ctx context.Context, tx *Tx, userID int64) ([]liaise.Membership, error) {
-	rows, err := tx.Query(ctx, `SELECT t.id, t.name FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY t.name, t.id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []liaise.Membership{}
-	for rows.Next() {
-		var m liaise.Membership
-		if err := rows.Scan(&m.TeamID, &m.TeamName); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 func setMemberships(ctx context.Context, tx *Tx, userID int64, teamIDs []int64) error {
