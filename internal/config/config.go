@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -24,8 +25,12 @@ type Config struct {
 	SessionMax  time.Duration
 	LogFormat   string // text | json
 	LogLevel    string
-	Migrate     bool // serve --migrate
-	Demo        bool // serve --demo
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For is believed, so audit and throttling see the real
+	// client address rather than the proxy's.
+	TrustedProxies []netip.Prefix
+	Migrate        bool // serve --migrate
+	Demo           bool // serve --demo
 }
 
 // Setting documents one setting for --help and the README table.
@@ -44,6 +49,7 @@ var Settings = []Setting{
 	{"LIAISE_SESSION_MAX", "session-max", "12h", "Sign out this long after sign-in, however active."},
 	{"LIAISE_LOG_FORMAT", "log-format", "text (json in production)", "Log format: text or json."},
 	{"LIAISE_LOG_LEVEL", "log-level", "info", "Log level: debug, info, warn or error."},
+	{"LIAISE_TRUSTED_PROXIES", "trusted-proxies", "(none)", "Comma-separated addresses or CIDR ranges of reverse proxies (for example 10.0.0.0/8); their X-Forwarded-For gives the client address used in the audit trail and sign-in throttling."},
 }
 
 // Load reads the environment and then the flags in args. The returned FlagSet
@@ -56,7 +62,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		return def
 	}
 	var c Config
-	var idle, maxAge string
+	var idle, maxAge, proxies string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.DatabaseURL, "db", env("LIAISE_DATABASE_URL", "liaise.db"), "database: SQLite file path or postgres:// URL (LIAISE_DATABASE_URL)")
@@ -68,6 +74,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	fs.StringVar(&maxAge, "session-max", env("LIAISE_SESSION_MAX", "12h"), "absolute session lifetime (LIAISE_SESSION_MAX)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LIAISE_LOG_FORMAT", ""), "text or json (LIAISE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LIAISE_LOG_LEVEL", "info"), "debug, info, warn or error (LIAISE_LOG_LEVEL)")
+	fs.StringVar(&proxies, "trusted-proxies", env("LIAISE_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges (LIAISE_TRUSTED_PROXIES)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -81,6 +88,22 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if c.SessionMax, err = time.ParseDuration(maxAge); err != nil {
 		errs = append(errs, fmt.Errorf("LIAISE_SESSION_MAX %q is not a duration such as 12h", maxAge))
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				errs = append(errs, fmt.Errorf("LIAISE_TRUSTED_PROXIES: %q is not an address or CIDR range such as 10.0.0.0/8", p))
+				continue
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
 	}
 	if c.LogFormat == "" {
 		c.LogFormat = "text"

@@ -47,6 +47,7 @@ func TestErrors(t *testing.T) {
 		{"short audit key", map[string]string{"LIAISE_AUDIT_KEY": "short"}, nil, "at least 32 characters"},
 		{"bad log format", map[string]string{"LIAISE_LOG_FORMAT": "xml"}, nil, "LIAISE_LOG_FORMAT must be text or json"},
 		{"bad base url", map[string]string{"LIAISE_BASE_URL": "liaise.local"}, nil, "must be an http:// or https:// URL"},
+		{"bad proxy", map[string]string{"LIAISE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, "\"proxy.local\" is not an address or CIDR range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ package dbtest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
@@ -114,21 +115,7 @@ func OpenPostgres(t testing.TB) *sqlstore.DB {
 		t.Skipf("PostgreSQL unreachable, suite skipped: %v", err)
 	}
 	defer admin.Close()
-	pgOnce.Do(func() {
-		pgTemplate = "liaise_tpl_" + randomName()
-		if _, err := admin.Exec(`CREATE DATABASE ` + pgTemplate); err != nil {
-			pgErr = err
-			return
-		}
-		ctx := context.Background()
-		db, err := sqlstore.Open(ctx, withDB(base, pgTemplate), sqlstore.Options{Clock: FixedClock(), MaxConns: 2})
-		if err != nil {
-			pgErr = err
-			return
-		}
-		pgErr = db.Migrate(ctx, nil)
-		db.Close()
-	})
+	pgOnce.Do(func() { pgTemplate, pgErr = postgresTemplate(admin, base) })
 	if pgErr != nil {
 		t.Fatalf("postgres template: %v", pgErr)
 	}
@@ -164,6 +151,68 @@ func open(t testing.TB, dsn string, maxConns int) *sqlstore.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// postgresTemplate returns the name of a migrated template database named
+// after the migrations, creating it if needed. Test binaries share it across
+// runs (so the cluster does not fill with templates), and each brings it up
+// to date once under an advisory lock, since reference data loaded after
+// migrating may have changed without a new migration.
+func postgresTemplate(admin *sql.DB, base string) (string, error) {
+	ctx := context.Background()
+	ms, err := sqlstore.Migrations(sqlstore.Postgres)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, m := range ms {
+		h.Write([]byte(m.Checksum))
+	}
+	name := "liaise_tpl_" + hex.EncodeToString(h.Sum(nil))[:16]
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	const lockKey = 0x6c7470 // "ltp"
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lockKey); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, lockKey)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+			return "", err
+		}
+	}
+	db, err := sqlstore.Open(ctx, withDB(base, name), sqlstore.Options{Clock: FixedClock(), MaxConns: 2})
+	if err != nil {
+		return "", err
+	}
+	err = db.Migrate(ctx, nil)
+	db.Close()
+	if err != nil {
+		return "", err
+	}
+	// Templates of older migration sets are no longer needed.
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'liaise\_tpl\_%' AND datname <> $1`, name)
+	if err == nil {
+		var old []string
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) == nil {
+				old = append(old, n)
+			}
+		}
+		rows.Close()
+		for _, n := range old {
+			conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+n)
+		}
+	}
+	return name, nil
 }
 
 // OpenEmpty returns an unmigrated database of the given engine (for migration tests).

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -173,8 +174,50 @@ func (s *Server) csrf(cop *http.CrossOriginProtection, next http.Handler) http.H
 	})
 }
 
-// clientIP is the connecting address. Behind a proxy, deployers terminate at a
-// proxy that overwrites X-Forwarded-For; we do not trust it by default.
+// realClientAddr replaces the request's remote address with the client's
+// when the connection comes from a trusted reverse proxy: the right-most
+// X-Forwarded-For entry that is not itself a trusted proxy. Without it every
+// request behind a proxy would share the proxy's address, so the audit trail
+// would lose client addresses and one address ceiling would lock out all staff.
+func (s *Server) realClientAddr(next http.Handler) http.Handler {
+	trusted := s.Cfg.TrustedProxies
+	if len(trusted) == 0 {
+		return next
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		peer, err := netip.ParseAddrPort(r.RemoteAddr)
+		if err == nil && isTrusted(peer.Addr()) {
+			var hops []string
+			for _, h := range r.Header.Values("X-Forwarded-For") {
+				hops = append(hops, strings.Split(h, ",")...)
+			}
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break
+				}
+				if !isTrusted(a) || i == 0 {
+					r2 := *r
+					r2.RemoteAddr = netip.AddrPortFrom(a.Unmap(), 0).String()
+					r = &r2
+					break
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the client's address (after realClientAddr has applied any
+// trusted proxy's X-Forwarded-For).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -80,5 +80,6 @@ func (s *Server) buildHandler() http.Handler {
 	h = s.instrument(h)
 	h = s.requestID(h)
 	h = s.recoverPanics(h)
+	h = s.realClientAddr(h)
 	return h
 }

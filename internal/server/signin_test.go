@@ -452,3 +452,59 @@ func TestPasswordResetLiftsLock(t *testing.T) {
 		t.Fatalf("after reset: %d, want signed in", resp.StatusCode)
 	}
 }
+
+// TestParallelGuessesCannotPassTheLock fires many wrong passwords at once:
+// only the allowed number may have their password checked.
+func TestParallelGuessesCannotPassTheLock(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		env.setPassword("practitioner", testPassword)
+		const n = 20
+		codes := make(chan int, n)
+		for i := range n {
+			go func() {
+				f := url.Values{"username": {username("practitioner")}, "password": {"guess " + string(rune('a'+i))}}
+				req, _ := http.NewRequest("POST", env.HTTP.URL+"/sign-in", strings.NewReader(f.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", env.HTTP.URL)
+				resp, err := env.anon().Do(req)
+				if err != nil {
+					codes <- 0
+					return
+				}
+				resp.Body.Close()
+				codes <- resp.StatusCode
+			}()
+		}
+		checked := 0
+		for range n {
+			if c := <-codes; c == http.StatusUnprocessableEntity {
+				checked++
+			}
+		}
+		if checked > 5 {
+			t.Fatalf("%d parallel guesses had their password checked, want at most 5", checked)
+		}
+	})
+}
+
+// TestFailedSignInIsVisibleToTheProvidersAuditor: the failure carries the
+// account's provider, so its auditors can find it.
+func TestFailedSignInIsVisibleToTheProvidersAuditor(t *testing.T) {
+	env := newTestEnv(t)
+	env.setPassword("practitioner", testPassword)
+	env.signIn(env.anon(), username("practitioner"), "not my password")
+	if n := env.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in_failed' AND provider_id = ?`, env.Provider); n != 1 {
+		t.Fatalf("%d failures recorded against the provider, want 1", n)
+	}
+}
+
+// TestAdminResetRevokesTokens: a reset by an administrator ends the user's
+// API tokens as well as their sessions; changing your own password does not.
+func TestAdminResetRevokesTokens(t *testing.T) {
+	env := newTestEnv(t)
+	tok := env.token("practitioner")
+	env.setPassword("practitioner", testPassword) // as System: someone else
+	if resp, _ := env.api("GET", "/api/v1/me", tok, ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("token after reset: %d, want 401", resp.StatusCode)
+	}
+}

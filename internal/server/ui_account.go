@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"liaise"
 	"liaise/internal/auth"
@@ -103,11 +104,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	// terminal left signed in cannot be used to guess it.
 	now, ip := s.now(), clientIP(r)
 	th := auth.DefaultThrottle
-	failures, fromAddress, err := s.DB.SignInFailures(ctx, a.Username, ip, now.Add(-th.Lookback()), now.Add(-th.AddressWindow))
+	allowed, err := s.DB.ReserveSignInAttempt(ctx, a.Username, ip, now, now.Add(-th.Lookback()), now.Add(-th.AddressWindow),
+		func(account []time.Time, address int) bool {
+			return !th.AccountLockedUntil(account, now).IsZero() || th.AddressBlocked(address)
+		})
 	if err != nil {
 		return err
 	}
-	if !th.AccountLockedUntil(failures, now).IsZero() || th.AddressBlocked(fromAddress) {
+	if !allowed {
 		return auth.ErrLocked()
 	}
 	creds, err := s.DB.Credentials(ctx, a.Username)
@@ -119,7 +123,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		ev := liaise.EventFor(a, liaise.AuditSignInFailed, "user", a.UserID)
 		ev.OccurredAt = liaise.NewTime(now)
 		ev.Detail = "wrong current password when changing password"
-		if err := s.DB.RecordSignInFailure(ctx, a.Username, ip, now, ev); err != nil {
+		// The attempt was already counted by ReserveSignInAttempt.
+		if err := s.DB.AuditRead(ctx, ev); err != nil {
 			return err
 		}
 		f.AddError("current_password", "Your current password is not correct")

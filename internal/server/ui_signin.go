@@ -107,14 +107,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		// The account's own username, never what was typed: people type
 		// passwords into the username box.
 		ev.UserID, ev.RecordID, ev.Username = creds.UserID, creds.UserID, creds.Username
+		// The account's provider, so that provider's auditors see the failure.
+		ev.ProviderID = creds.ProviderID
 	}
 
 	th := auth.DefaultThrottle
-	failures, fromAddress, err := s.DB.SignInFailures(ctx, username, ip, now.Add(-th.Lookback()), now.Add(-th.AddressWindow))
+	allowed, err := s.DB.ReserveSignInAttempt(ctx, username, ip, now, now.Add(-th.Lookback()), now.Add(-th.AddressWindow),
+		func(account []time.Time, address int) bool {
+			return !th.AccountLockedUntil(account, now).IsZero() || th.AddressBlocked(address)
+		})
 	if err != nil {
 		return err
 	}
-	if !th.AccountLockedUntil(failures, now).IsZero() || th.AddressBlocked(fromAddress) {
+	if !allowed {
 		// Refused without checking the password, and not counted, so the
 		// lock ends when the message says it will.
 		ev.Detail = "refused: too many failed attempts"
@@ -143,7 +148,8 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		ok = false
 	}
 	if !ok {
-		if err := s.DB.RecordSignInFailure(ctx, username, ip, now, ev); err != nil {
+		// The attempt was already counted by ReserveSignInAttempt.
+		if err := s.DB.AuditRead(ctx, ev); err != nil {
 			return err
 		}
 		f.AddError("username", auth.MsgBadCredentials)

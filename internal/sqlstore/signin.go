@@ -33,6 +33,74 @@ func (db *DB) RecordSignInFailure(ctx context.Context, username, clientIP string
 	})
 }
 
+// ReserveSignInAttempt decides, in one write transaction, whether a
+// sign-in attempt may go ahead and, if so, records it as a failure before the
+// password is checked. Counting first means a burst of parallel guesses
+// cannot all slip in under the limit while their passwords are being
+// checked. locked is the throttle's verdict on the account's failures since
+// since and the address's count since addressSince. On success the caller
+// clears the account's failures (ClearSignInFailures); on failure the row
+// stays and the caller audits the failure.
+func (db *DB) ReserveSignInAttempt(ctx context.Context, username, clientIP string, at, since, addressSince time.Time,
+	locked func(account []time.Time, address int) bool) (bool, error) {
+	key := failureKey(username)
+	allowed := false
+	err := db.Update(ctx, func(tx *Tx) error {
+		if tx.Engine() == Postgres {
+			// SQLite serialises write transactions already; PostgreSQL needs
+			// a lock per account so two attempts cannot count at once.
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, advisoryKeyOf(key)); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT at FROM signin_failures WHERE username = ? AND at >= ? ORDER BY at`, key, liaise.NewTime(since))
+		if err != nil {
+			return err
+		}
+		var account []time.Time
+		for rows.Next() {
+			var t liaise.Time
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return err
+			}
+			account = append(account, t.Time)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var address int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM signin_failures WHERE client_ip = ? AND at >= ?`, clientIP, liaise.NewTime(addressSince)).Scan(&address); err != nil {
+			return err
+		}
+		if locked(account, address) {
+			return nil
+		}
+		allowed = true
+		_, err = tx.Exec(ctx, `INSERT INTO signin_failures (username, client_ip, at) VALUES (?, ?, ?)`, key, clientIP, liaise.NewTime(at))
+		return err
+	})
+	return allowed, err
+}
+
+// advisoryKeyOf turns a hex failure key into a PostgreSQL advisory lock key.
+func advisoryKeyOf(hexKey string) int64 {
+	var n int64
+	for i := 0; i < 15 && i < len(hexKey); i++ {
+		c := hexKey[i]
+		var d int64
+		switch {
+		case c >= '0' && c <= '9':
+			d = int64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = int64(c-'a') + 10
+		}
+		n = n<<4 | d
+	}
+	return n
+}
+
 // SignInFailures returns the times of the account's failures since since,
 // and how many failures came from clientIP since addressSince.
 func (db *DB) SignInFailures(ctx context.Context, username, clientIP string, since, addressSince time.Time) (account []time.Time, address int, err error) {

@@ -12,6 +12,7 @@ import (
 // UserCredentials is what sign-in needs to know about an account.
 type UserCredentials struct {
 	UserID         int64
+	ProviderID     int64
 	Username       string
 	PasswordHash   string
 	Disabled       bool
@@ -26,8 +27,8 @@ func NormaliseUsername(s string) string { return strings.ToLower(strings.TrimSpa
 // audited here: the sign-in outcome is.
 func (db *DB) Credentials(ctx context.Context, username string) (UserCredentials, error) {
 	var c UserCredentials
-	err := db.QueryRow(ctx, `SELECT id, username, password_hash, disabled, demo, service_account FROM users WHERE username = ?`,
-		NormaliseUsername(username)).Scan(&c.UserID, &c.Username, &c.PasswordHash, &c.Disabled, &c.Demo, &c.ServiceAccount)
+	err := db.QueryRow(ctx, `SELECT id, provider_id, username, password_hash, disabled, demo, service_account FROM users WHERE username = ?`,
+		NormaliseUsername(username)).Scan(&c.UserID, &c.ProviderID, &c.Username, &c.PasswordHash, &c.Disabled, &c.Demo, &c.ServiceAccount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, liaise.Errorf(liaise.ENOTFOUND, "No such account.")
 	}
@@ -181,6 +182,14 @@ func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) er
 		}
 		if _, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, userID); err != nil {
 			return err
+		}
+		// A reset by someone else answers a compromised or locked account:
+		// its personal API tokens go too, or "signed out everywhere" would
+		// not be true. Changing your own password keeps your tokens.
+		if a == nil || a.UserID != userID {
+			if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, userID); err != nil {
+				return err
+			}
 		}
 		// A reset is what the lock-out message tells staff to ask for, so it
 		// lifts the lock too.
