@@ -221,7 +221,8 @@ func SystemActor(requestID string) *Actor {
 }
 
 // BuiltInRoles is the starting capability table, loaded into the roles table
-// by migration; administrators may change it or add roles.
+// by migration. These roles are shared across providers and changed only by
+// the system operator; administrators add roles for their own provider.
 var BuiltInRoles = []Role{
 	{Code: "practitioner", Name: "Practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapCodesRead, CapOrgRead, CapAPITokens}},
 	{Code: "senior_practitioner", Name: "Senior practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapCodesRead, CapOrgRead, CapAPITokens}},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"liaise"
 	"liaise/internal/auth"
@@ -33,9 +34,15 @@ type serviceAccountView struct {
 	TokenViews []tokenView
 }
 
-// scopeOptions offers every capability as a possible scope; the store
-// refuses any the chosen role does not hold.
-func scopeOptions() []Option { return capabilityOptions() }
+// scopeOptions offers the capabilities the actor may put on a service
+// account's token: every one for the system operator, all but the
+// operator-only ones for an administrator. The store refuses any the chosen
+// role does not hold, and checks the operator-only rule again.
+func scopeOptions(a *liaise.Actor) []Option {
+	return slices.DeleteFunc(capabilityOptions(), func(o Option) bool {
+		return !a.System && slices.Contains(sqlstore.OperatorOnlyScopes, o.Value)
+	})
+}
 
 // readServiceTokenForm reads a form that mints a service account token. A
 // bad expiry is a form error: ok is false and the page is shown again.
@@ -70,7 +77,7 @@ func (s *Server) renderServiceAccounts(w http.ResponseWriter, r *http.Request, s
 	if err != nil {
 		return err
 	}
-	d := serviceAccountsData{ScopeOption: scopeOptions()}
+	d := serviceAccountsData{ScopeOption: scopeOptions(liaise.ActorFrom(ctx))}
 	for _, a := range accounts {
 		d.Accounts = append(d.Accounts, serviceAccountView{ServiceAccount: a, TokenViews: s.tokenViews(a.Tokens)})
 	}
@@ -146,7 +153,7 @@ func (s *Server) renderServiceToken(w http.ResponseWriter, r *http.Request, stat
 	if f != nil {
 		p.Form = f
 	}
-	p.Data = serviceTokenData{Account: acct, ScopeOption: scopeOptions()}
+	p.Data = serviceTokenData{Account: acct, ScopeOption: scopeOptions(liaise.ActorFrom(r.Context()))}
 	s.render(w, r, status, "service_account_token", p)
 	return nil
 }

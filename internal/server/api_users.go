@@ -29,13 +29,13 @@ func (s *Server) apiRoleRoutes() []Route {
 	c := liaise.CapRoleManage
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/roles", Cap: c, Config: true, Handler: s.apiListRoles,
-			Summary: "Every role with its capabilities (roles apply across Liaise)", Response: roleList{}},
+			Summary: "The roles you may use, with their capabilities: the built-in roles (built_in: shared across Liaise, changed only by the system operator) and your provider organisation's own", Response: roleList{}},
 		{Method: "POST", Pattern: "/api/v1/roles", Cap: c, Config: true, Handler: s.apiCreateRole, Status: http.StatusCreated,
-			Summary: "Define a role; its code is derived from its name", Request: roleRequest{}, Response: liaise.Role{}},
+			Summary: "Define a role for your provider organisation; its code is derived from its name (with your ODS code added if another organisation already uses that code)", Request: roleRequest{}, Response: liaise.Role{}},
 		{Method: "GET", Pattern: "/api/v1/roles/{id}", Cap: c, Config: true, Handler: s.apiGetRole,
-			Summary: "One role with its capabilities; its version is the ETag", Response: liaise.Role{}},
+			Summary: "One built-in or own-organisation role with its capabilities; its version is the ETag", Response: liaise.Role{}},
 		{Method: "PATCH", Pattern: "/api/v1/roles/{id}", Cap: c, Config: true, Handler: s.apiPatchRole,
-			Summary: "Rename a role or replace its capabilities", Request: rolePatchRequest{}, Response: liaise.Role{}},
+			Summary: "Rename one of your provider organisation's roles or replace its capabilities; built-in roles and the role you hold are refused (403)", Request: rolePatchRequest{}, Response: liaise.Role{}},
 	}
 }
 

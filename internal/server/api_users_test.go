@@ -85,7 +85,9 @@ func TestUsersAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, body = env.api("GET", "/api/v1/users/"+strconv.FormatInt(other.ID, 10), tok, "")
-		wantStatus(t, resp, body, http.StatusForbidden)
+		wantStatus(t, resp, body, http.StatusNotFound)
+		resp, body = env.api("PATCH", "/api/v1/users/"+strconv.FormatInt(other.ID, 10), tok, `{"display_name":"X"}`, "If-Match", `"1"`)
+		wantStatus(t, resp, body, http.StatusNotFound)
 		resp, body = env.api("GET", "/api/v1/users", tok, "")
 		if strings.Contains(body, "b.user") {
 			t.Error("API list shows another provider's user")
@@ -133,5 +135,36 @@ func TestRolesAPI(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("team manager lists roles: %d", resp.StatusCode)
 		}
+
+		// Another provider's administrator neither sees nor uses this role;
+		// their role of the same name gets a code of its own.
+		sys := liaise.WithActor(context.Background(), liaise.SystemActor("test"))
+		ob := &liaise.User{ProviderID: env.OtherProvider, Username: "other.admin", DisplayName: "Other Admin", RoleCode: "administrator"}
+		if err := env.DB.CreateUser(sys, ob, ""); err != nil {
+			t.Fatal(err)
+		}
+		env.Users["other-admin"] = ob.ID
+		otok := env.token("other-admin")
+		resp, body = env.api("GET", loc, otok, "")
+		wantStatus(t, resp, body, http.StatusNotFound)
+		resp, body = env.api("PATCH", loc, otok, `{"capabilities":["audit.search"]}`, "If-Match", `"2"`)
+		wantStatus(t, resp, body, http.StatusNotFound)
+		resp, body = env.api("POST", "/api/v1/users", otok, `{"username":"o.worker","display_name":"O Worker","role":"advanced_str_worker"}`)
+		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+		wantBody(t, body, `"role"`)
+		resp, body = env.api("POST", "/api/v1/roles", otok, `{"name":"Advanced STR worker","capabilities":["record.read"]}`)
+		wantStatus(t, resp, body, http.StatusCreated)
+		wantBody(t, body, `"code": "advanced_str_worker_rt2"`, `"built_in": false`)
+		resp, body = env.api("GET", "/api/v1/roles", otok, "")
+		if strings.Count(body, `"code": "advanced_str_worker`) != 1 {
+			t.Errorf("other provider's list: %s", body)
+		}
+		// Built-in roles are the system operator's to change.
+		var practID int64
+		if err := env.DB.QueryRow(context.Background(), `SELECT id FROM roles WHERE code = 'practitioner'`).Scan(&practID); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = env.api("PATCH", "/api/v1/roles/"+strconv.FormatInt(practID, 10), tok, `{"capabilities":["record.read"]}`, "If-Match", `"1"`)
+		wantStatus(t, resp, body, http.StatusForbidden)
 	})
 }

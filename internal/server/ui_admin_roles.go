@@ -62,15 +62,30 @@ func (s *Server) adminRoles(w http.ResponseWriter, r *http.Request) error {
 }
 
 // adminRoleData is the role form's view model, for a new role (Role.ID 0)
-// or an existing one.
+// or an existing one. Editable is false for a built-in role (shared across
+// Liaise, changed only by the system operator) and for the role the
+// administrator holds; such a role is shown, not offered as a form.
 type adminRoleData struct {
 	Role         liaise.Role
 	Users        int
 	Capabilities []Option
+	Editable     bool
+	Held         bool
+}
+
+// roleEditable mirrors the store's rule for UpdateRole, so the page offers
+// a Save button only where saving can succeed.
+func roleEditable(a *liaise.Actor, role liaise.Role) (editable, held bool) {
+	if role.ID == 0 || a.System {
+		return true, false
+	}
+	held = role.Code == a.RoleCode
+	return !role.BuiltIn && !held, held
 }
 
 func (s *Server) renderRole(w http.ResponseWriter, r *http.Request, status int, role liaise.Role, f *Form, pageErr error) error {
 	d := adminRoleData{Role: role, Capabilities: capabilityOptions()}
+	d.Editable, d.Held = roleEditable(liaise.ActorFrom(r.Context()), role)
 	title := "Add a role"
 	if role.ID != 0 {
 		title = role.Name
@@ -130,9 +145,10 @@ func (s *Server) adminRole(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRole(w, r, http.StatusOK, role, f, nil)
 }
 
-// adminRoleUpdate saves a role. A stale version, or a change that would
-// leave nobody able to manage roles, is refused with the reason on the page
-// and the ticks kept.
+// adminRoleUpdate saves a role. A stale version, a change that would leave
+// nobody able to manage roles, or a change to a role the administrator may
+// not change (built in, or their own) is refused with the reason on the
+// page and the ticks kept.
 func (s *Server) adminRoleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := staffPathID(r)
 	if err != nil {
@@ -155,7 +171,7 @@ func (s *Server) adminRoleUpdate(w http.ResponseWriter, r *http.Request) error {
 	case liaise.EINVALID:
 		f.Absorb(err, roleFields...)
 		return s.renderRole(w, r, http.StatusUnprocessableEntity, current, f, nil)
-	case liaise.ESTALE, liaise.ECONFLICT:
+	case liaise.ESTALE, liaise.ECONFLICT, liaise.EFORBIDDEN:
 		return s.renderRole(w, r, ErrorStatus(err), current, f, err)
 	}
 	return err

@@ -273,7 +273,14 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 	if roleName == "" {
 		roleName = u.RoleCode
 	}
-	p.Data = adminUserData{User: u, Choices: ch, RoleName: roleName, Self: u.ID == liaise.ActorFrom(r.Context()).UserID, PasswordForm: pf}
+	a := liaise.ActorFrom(r.Context())
+	self := u.ID == a.UserID
+	if self && !a.System {
+		// Another administrator changes this one's role (the store refuses
+		// it too), so the only choice offered is the role they hold.
+		ch.Roles = slices.DeleteFunc(ch.Roles, func(o Option) bool { return o.Value != u.RoleCode })
+	}
+	p.Data = adminUserData{User: u, Choices: ch, RoleName: roleName, Self: self, PasswordForm: pf}
 	s.render(w, r, status, "admin_user", p)
 	return nil
 }
@@ -312,7 +319,7 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	case liaise.EINVALID:
 		f.Absorb(err, userFields...)
 		return s.renderUser(w, r, http.StatusUnprocessableEntity, id, f, nil, nil)
-	case liaise.ESTALE, liaise.ECONFLICT:
+	case liaise.ESTALE, liaise.ECONFLICT, liaise.EFORBIDDEN:
 		return s.renderUser(w, r, ErrorStatus(err), id, f, nil, err)
 	}
 	return err

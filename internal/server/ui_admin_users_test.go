@@ -226,7 +226,7 @@ func TestAdvancedSTRWorkerRole(t *testing.T) {
 	admin := env.client("administrator")
 	resp, body := env.get(admin, "/admin/roles")
 	wantStatus(t, resp, body, http.StatusOK)
-	wantBody(t, body, "Roles apply across Liaise", "STR worker", "See the whole team&#39;s caseload")
+	wantBody(t, body, "Built-in roles are shared across Liaise and changed only by the system operator", "Built in (shared across Liaise; changed by the system operator)", "STR worker", "See the whole team&#39;s caseload")
 
 	resp, body = env.get(admin, "/admin/roles/new")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -266,7 +266,7 @@ func TestAdvancedSTRWorkerRole(t *testing.T) {
 	}
 	rpath := "/admin/roles/" + strconv.FormatInt(roleID, 10)
 	_, body = env.get(admin, rpath)
-	wantBody(t, body, "1 member of staff in your organisation has this role", `name="version" value="1"`)
+	wantBody(t, body, "1 member of staff in your organisation has this role", `name="version" value="1"`, "Save role", "belongs to your organisation only")
 	resp, body = env.postForm(admin, rpath, url.Values{"version": {"1"}, "name": {"Advanced STR worker"}, "capabilities": append(caps, liaise.CapAllocate)})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = env.postForm(admin, rpath, url.Values{"version": {"1"}, "name": {"Advanced STR worker"}, "capabilities": caps})
@@ -277,27 +277,117 @@ func TestAdvancedSTRWorkerRole(t *testing.T) {
 	}
 }
 
-func TestAdminCannotLockOutRoleManagement(t *testing.T) {
+// Built-in roles are shared across Liaise: an administrator sees them but
+// cannot change them, not even to widen their own.
+func TestAdminCannotChangeBuiltInRoles(t *testing.T) {
 	env := newTestEnv(t)
 	admin := env.client("administrator")
 	var id int64
 	if err := env.DB.QueryRow(context.Background(), `SELECT id FROM roles WHERE code = 'administrator'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	var keep []string
+	path := "/admin/roles/" + strconv.FormatInt(id, 10)
+	resp, body := env.get(admin, path)
+	wantStatus(t, resp, body, http.StatusOK)
+	wantBody(t, body, "Built in (shared across Liaise; changed by the system operator)", "ask the system operator", "Define roles and what they may do")
+	if strings.Contains(body, "Save role") || strings.Contains(body, `action="`+path+`"`) {
+		t.Error("built-in role offered as a form")
+	}
+	var caps []string
 	for _, c := range liaise.BuiltInRoles {
 		if c.Code == "administrator" {
-			for _, cp := range c.Capabilities {
-				if cp != liaise.CapRoleManage && cp != liaise.CapUserManage {
-					keep = append(keep, cp)
-				}
-			}
+			caps = append(c.Capabilities, liaise.CapAuditSearch, liaise.CapRecordRead)
 		}
 	}
-	resp, body := env.postForm(admin, "/admin/roles/"+strconv.FormatInt(id, 10), url.Values{"version": {"1"}, "name": {"Administrator"}, "capabilities": keep})
+	resp, body = env.postForm(admin, path, url.Values{"version": {"1"}, "name": {"Administrator"}, "capabilities": caps})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	wantBody(t, body, "changed only by the system operator")
+	if a, _ := env.DB.LoadActor(context.Background(), env.Users["administrator"]); a.Can(liaise.CapAuditSearch) {
+		t.Error("administrator widened their own built-in role")
+	}
+	resp, body = env.api("PATCH", "/api/v1/roles/"+strconv.FormatInt(id, 10), env.token("administrator"), `{"capabilities":["audit.search"]}`, "If-Match", `"1"`)
+	wantStatus(t, resp, body, http.StatusForbidden)
+}
+
+// An administrator may not change the role they hold, even their own
+// organisation's, nor their own role on their account page.
+func TestAdminCannotChangeTheirOwnRole(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	admin := env.client("administrator")
+	lead := &liaise.Role{Name: "Lead administrator", Capabilities: []string{liaise.CapRoleManage, liaise.CapUserManage, liaise.CapOrgRead}}
+	adminCtx := liaise.WithActor(ctx, mustActor(t, env, env.Users["administrator"]))
+	if err := env.DB.CreateRole(adminCtx, lead); err != nil {
+		t.Fatal(err)
+	}
+	lu := &liaise.User{ProviderID: env.Provider, Username: "lead", DisplayName: "Lee Lead", RoleCode: lead.Code}
+	if err := env.DB.CreateStaff(adminCtx, lu, ""); err != nil {
+		t.Fatal(err)
+	}
+	leadClient := env.clientFor(lu.ID)
+	path := "/admin/roles/" + strconv.FormatInt(lead.ID, 10)
+	resp, body := env.get(leadClient, path)
+	wantStatus(t, resp, body, http.StatusOK)
+	wantBody(t, body, "You cannot change the role you hold; ask another administrator.")
+	if strings.Contains(body, "Save role") {
+		t.Error("own role offered as a form")
+	}
+	resp, body = env.postForm(leadClient, path, url.Values{"version": {"1"}, "name": {"Lead administrator"}, "capabilities": {liaise.CapRoleManage, liaise.CapUserManage, liaise.CapAuditSearch}})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	wantBody(t, body, "You cannot change the role you hold")
+	// Another administrator may change it.
+	_, body = env.get(admin, path)
+	wantBody(t, body, "Save role")
+
+	// On their own account page the only role offered is their own, and a
+	// forged change is refused with the reason.
+	me := "/admin/users/" + strconv.FormatInt(lu.ID, 10)
+	_, body = env.get(leadClient, me)
+	if strings.Contains(body, `value="caldicott_guardian"`) || !strings.Contains(body, `value="`+lead.Code+`"`) {
+		t.Error("own account page offers other roles")
+	}
+	resp, body = env.postForm(leadClient, me, url.Values{"version": {"1"}, "display_name": {"Lee Lead"}, "role": {"caldicott_guardian"}})
+	wantStatus(t, resp, body, http.StatusForbidden)
+	wantBody(t, body, "You cannot change the role you hold; ask another administrator.")
+	if a := mustActor(t, env, lu.ID); a.RoleCode != lead.Code {
+		t.Errorf("role changed to %s", a.RoleCode)
+	}
+	// An administrator still adds a Caldicott Guardian for someone else.
+	resp, body = env.postForm(admin, "/admin/users/new", url.Values{
+		"display_name": {"Cal Guardian"}, "username": {"cal"}, "role": {"caldicott_guardian"},
+		"password": {tempPassword}, "confirm_password": {tempPassword},
+	})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+}
+
+func mustActor(t *testing.T, env *testEnv, id int64) *liaise.Actor {
+	t.Helper()
+	a, err := env.DB.LoadActor(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// The lock-out guard stays: a staff manager cannot demote the only account
+// able to manage roles.
+func TestAdminCannotLockOutRoleManagement(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	adminCtx := liaise.WithActor(ctx, mustActor(t, env, env.Users["administrator"]))
+	sm := &liaise.Role{Name: "Staff manager", Capabilities: []string{liaise.CapUserManage}}
+	if err := env.DB.CreateRole(adminCtx, sm); err != nil {
+		t.Fatal(err)
+	}
+	su := &liaise.User{ProviderID: env.Provider, Username: "sm", DisplayName: "Sam Manager", RoleCode: sm.Code}
+	if err := env.DB.CreateStaff(adminCtx, su, ""); err != nil {
+		t.Fatal(err)
+	}
+	path := "/admin/users/" + strconv.FormatInt(env.Users["administrator"], 10)
+	resp, body := env.postForm(env.clientFor(su.ID), path, url.Values{"version": {"1"}, "display_name": {"Test Administrator"}, "role": {"practitioner"}, "teams": {strconv.FormatInt(env.Team, 10)}})
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantBody(t, body, "nobody able to manage roles")
-	if a, _ := env.DB.LoadActor(context.Background(), env.Users["administrator"]); !a.Can(liaise.CapRoleManage) {
+	if a := mustActor(t, env, env.Users["administrator"]); !a.Can(liaise.CapRoleManage) {
 		t.Error("refused change was saved")
 	}
 }
@@ -322,13 +412,14 @@ func TestStaffAdminAccessAndProviderBoundary(t *testing.T) {
 	if strings.Contains(body, "Olive Otherprovider") || strings.Contains(body, "Other team") {
 		t.Error("admin of provider A sees provider B's staff or teams")
 	}
+	// Another provider's account is not found, so its id is not confirmed.
 	resp, body = env.get(admin, "/admin/users/"+strconv.FormatInt(other.ID, 10))
-	wantStatus(t, resp, body, http.StatusForbidden)
-	if strings.Contains(body, "Olive") {
-		t.Error("forbidden page shows the other provider's user")
+	wantStatus(t, resp, body, http.StatusNotFound)
+	if strings.Contains(body, "Olive") || strings.Contains(body, "another provider") {
+		t.Error("not-found page shows or confirms the other provider's user")
 	}
 	resp, _ = env.postForm(admin, "/admin/users/"+strconv.FormatInt(other.ID, 10)+"/disable", nil)
-	if resp.StatusCode != http.StatusForbidden {
+	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("disable other provider's user: %d", resp.StatusCode)
 	}
 	if a, err := env.DB.LoadActor(context.Background(), other.ID); err != nil || a == nil {

@@ -3,8 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -40,14 +40,30 @@ func authorizeRoleRead(a *liaise.Actor) error {
 	return liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "role"})
 }
 
-// ListRoles lists every role with its capabilities, by name. Roles apply
-// across Liaise, not per provider.
+// msgOwnRole refuses a change to the role the actor holds: an administrator
+// must not widen their own access (or lock themselves out) unobserved.
+const msgOwnRole = "You cannot change the role you hold; ask another administrator."
+
+// roleScope is the SQL condition for the roles an actor may see: the shared
+// (built-in) roles and their own provider's; the operator sees every role.
+func roleScope(a *liaise.Actor, col string) (string, []any) {
+	if a.System {
+		return "TRUE", nil
+	}
+	return "(" + col + " IS NULL OR " + col + " = ?)", []any{a.ProviderID}
+}
+
+// ListRoles lists the roles the actor may use, with their capabilities, by
+// name: the built-in roles shared across Liaise and the actor's provider's
+// own (System: all). BuiltIn reports a shared role (one with no provider),
+// which only the system operator may change.
 func (db *DB) ListRoles(ctx context.Context) ([]liaise.Role, error) {
 	a := liaise.ActorFrom(ctx)
 	if err := authorizeRoleRead(a); err != nil {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, `SELECT id, code, name, built_in, version FROM roles ORDER BY name, id`)
+	where, args := roleScope(a, "provider_id")
+	rows, err := db.Query(ctx, `SELECT id, code, name, provider_id IS NULL, version FROM roles WHERE `+where+` ORDER BY name, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +83,8 @@ func (db *DB) ListRoles(ctx context.Context) ([]liaise.Role, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = db.Query(ctx, `SELECT role_id, capability FROM role_capabilities`)
+	where, args = roleScope(a, "r.provider_id")
+	rows, err = db.Query(ctx, `SELECT c.role_id, c.capability FROM role_capabilities c JOIN roles r ON r.id = c.role_id WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,14 +115,17 @@ func (db *DB) ListRoles(ctx context.Context) ([]liaise.Role, error) {
 	return roles, nil
 }
 
-// GetRole returns one role with its capabilities.
+// GetRole returns one role with its capabilities. Another provider's role
+// is not found: which roles it defines is not this actor's business.
 func (db *DB) GetRole(ctx context.Context, id int64) (liaise.Role, error) {
 	a := liaise.ActorFrom(ctx)
 	if err := authorizeRoleRead(a); err != nil {
 		return liaise.Role{}, err
 	}
 	var r liaise.Role
-	err := db.QueryRow(ctx, `SELECT id, code, name, built_in, version FROM roles WHERE id = ?`, id).Scan(&r.ID, &r.Code, &r.Name, &r.BuiltIn, &r.Version)
+	where, args := roleScope(a, "provider_id")
+	err := db.QueryRow(ctx, `SELECT id, code, name, provider_id IS NULL, version FROM roles WHERE id = ? AND `+where, append([]any{id}, args...)...).
+		Scan(&r.ID, &r.Code, &r.Name, &r.BuiltIn, &r.Version)
 	if err != nil {
 		return r, notFound(err, "The role")
 	}
@@ -202,22 +222,74 @@ func ValidateRole(r *liaise.Role) error {
 	return v.Err()
 }
 
-// roleClash reports a field error when another role already has this name
-// or the code it would get.
-func roleClash(ctx context.Context, tx *Tx, id int64, name string) error {
-	var other string
-	err := tx.QueryRow(ctx, `SELECT name FROM roles WHERE id <> ? AND (code = ? OR lower(name) = lower(?))`, id, RoleCode(name), name).Scan(&other)
-	if err == nil {
-		return &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.",
-			Fields: map[string]string{"name": "A role called " + other + " already exists: choose a different name"}}
+// roleClash reports a field error when a role that staff of provider could
+// confuse with this one (a shared role, or one of provider's) already has
+// this name, or a name or code that reads the same once folded into a code.
+// provider 0 is a shared role, which every provider sees, so it must not
+// clash with any role. Roles are few, so they are compared here rather than
+// in SQL, where RoleCode cannot run.
+func roleClash(ctx context.Context, tx *Tx, id int64, name string, provider int64) error {
+	q := `SELECT code, name FROM roles WHERE id <> ?`
+	args := []any{id}
+	if provider != 0 {
+		q += ` AND (provider_id IS NULL OR provider_id = ?)`
+		args = append(args, provider)
 	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+	rows, err := tx.Query(ctx, q+` ORDER BY name, id`, args...)
+	if err != nil {
+		return err
 	}
-	return err
+	defer rows.Close()
+	code := RoleCode(name)
+	for rows.Next() {
+		var otherCode, other string
+		if err := rows.Scan(&otherCode, &other); err != nil {
+			return err
+		}
+		if otherCode == code || RoleCode(other) == code || strings.EqualFold(other, name) {
+			return &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.",
+				Fields: map[string]string{"name": "A role called " + other + " already exists: choose a different name"}}
+		}
+	}
+	return rows.Err()
 }
 
-// CreateRole adds a role with a code derived from its name.
+// freeRoleCode returns a code for provider's new role that no role uses.
+// Codes are unique across Liaise (users and tokens name roles by code), so
+// when another provider already uses the code derived from the name, the
+// provider's ODS code is added, as in advanced_str_worker_rw5: the name the
+// administrator chose stays theirs, and nothing about the other provider's
+// role is revealed.
+func freeRoleCode(ctx context.Context, tx *Tx, code string, provider int64) (string, error) {
+	taken := func(c string) (bool, error) {
+		var n int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM roles WHERE code = ?`, c).Scan(&n)
+		return n > 0, err
+	}
+	if t, err := taken(code); err != nil || !t {
+		return code, err
+	}
+	var ods string
+	if err := tx.QueryRow(ctx, `SELECT ods_code FROM providers WHERE id = ?`, provider).Scan(&ods); err != nil {
+		return "", notFound(err, "The provider organisation")
+	}
+	base := code + "_" + strings.ToLower(RoleCode(ods))
+	for i := 1; i <= 100; i++ {
+		c := base
+		if i > 1 {
+			c = base + "_" + strconv.Itoa(i)
+		}
+		t, err := taken(c)
+		if err != nil || !t {
+			return c, err
+		}
+	}
+	return "", fieldError("name", "Choose a different name for the role")
+}
+
+// CreateRole adds a role with a code derived from its name. An
+// administrator's role belongs to their provider; the system operator's is
+// shared across Liaise, like the built-in roles.
 func (db *DB) CreateRole(ctx context.Context, r *liaise.Role) error {
 	a := liaise.ActorFrom(ctx)
 	if err := liaise.Authorize(a, liaise.CapRoleManage, liaise.Resource{Type: "role"}); err != nil {
@@ -226,12 +298,25 @@ func (db *DB) CreateRole(ctx context.Context, r *liaise.Role) error {
 	if err := ValidateRole(r); err != nil {
 		return err
 	}
-	r.Code, r.BuiltIn = RoleCode(r.Name), false
+	var provider int64
+	if !a.System {
+		provider = a.ProviderID
+	}
+	r.Code, r.BuiltIn = RoleCode(r.Name), provider == 0
 	return db.Update(ctx, func(tx *Tx) error {
-		if err := roleClash(ctx, tx, 0, r.Name); err != nil {
+		if err := roleClash(ctx, tx, 0, r.Name, provider); err != nil {
 			return err
 		}
-		id, err := tx.InsertID(ctx, `INSERT INTO roles (code, name, built_in, version) VALUES (?, ?, ?, 1)`, r.Code, r.Name, false)
+		var owner any
+		if provider != 0 {
+			owner = provider
+			code, err := freeRoleCode(ctx, tx, r.Code, provider)
+			if err != nil {
+				return err
+			}
+			r.Code = code
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO roles (code, name, built_in, provider_id, version) VALUES (?, ?, ?, ?, 1)`, r.Code, r.Name, false, owner)
 		if isUniqueViolation(err) {
 			return &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.", Fields: map[string]string{"name": "A role with this name already exists: choose a different name"}}
 		}
@@ -250,8 +335,9 @@ func (db *DB) CreateRole(ctx context.Context, r *liaise.Role) error {
 
 // UpdateRole renames a role and replaces its capabilities if it is still at
 // r.Version; r gets the new version. The code never changes, so users and
-// tokens that name the role keep working. Built-in roles can be changed
-// too: the capability table is the provider's to shape.
+// tokens that name the role keep working. An administrator may change only
+// their own provider's roles, and not the one they hold; built-in roles are
+// shared across Liaise, so only the system operator changes them.
 func (db *DB) UpdateRole(ctx context.Context, r *liaise.Role) error {
 	a := liaise.ActorFrom(ctx)
 	if err := liaise.Authorize(a, liaise.CapRoleManage, liaise.Resource{Type: "role", ID: r.ID}); err != nil {
@@ -262,17 +348,27 @@ func (db *DB) UpdateRole(ctx context.Context, r *liaise.Role) error {
 	}
 	return db.Update(ctx, func(tx *Tx) error {
 		var oldName string
-		var builtIn bool
+		var owner sql.NullInt64
 		var version int
-		if err := tx.QueryRow(ctx, `SELECT code, name, built_in, version FROM roles WHERE id = ?`, r.ID).Scan(&r.Code, &oldName, &builtIn, &version); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT code, name, provider_id, version FROM roles WHERE id = ?`, r.ID).Scan(&r.Code, &oldName, &owner, &version); err != nil {
 			return notFound(err, "The role")
+		}
+		if !a.System {
+			switch {
+			case owner.Valid && owner.Int64 != a.ProviderID:
+				return liaise.Errorf(liaise.ENOTFOUND, "The role was not found.")
+			case !owner.Valid:
+				return liaise.Errorf(liaise.EFORBIDDEN, "Built-in roles are shared across Liaise and changed only by the system operator. To change this role, ask the system operator.")
+			case r.Code == a.RoleCode:
+				return liaise.Errorf(liaise.EFORBIDDEN, msgOwnRole)
+			}
 		}
 		if version != r.Version {
 			return staleError()
 		}
-		r.BuiltIn = builtIn
+		r.BuiltIn = !owner.Valid
 		if !strings.EqualFold(oldName, r.Name) || RoleCode(r.Name) != RoleCode(oldName) {
-			if err := roleClash(ctx, tx, r.ID, r.Name); err != nil {
+			if err := roleClash(ctx, tx, r.ID, r.Name, owner.Int64); err != nil {
 				return err
 			}
 		}
@@ -327,6 +423,9 @@ func (db *DB) UpdateRole(ctx context.Context, r *liaise.Role) error {
 			detail = append(detail, "no changes")
 		}
 		ev := liaise.EventFor(a, liaise.AuditUpdate, "role", r.ID)
+		if owner.Valid {
+			ev.ProviderID = owner.Int64
+		}
 		ev.Detail = r.Code + ": " + strings.Join(detail, " ")
 		if err := tx.Audit(ctx, ev); err != nil {
 			return err

@@ -25,14 +25,27 @@ type ServiceAccount struct {
 	Tokens      []APIToken  `json:"tokens"`
 }
 
-// ServiceAccountRoles lists the roles a service account may be given, with
-// their capabilities, so the form can offer scopes within the role.
+// OperatorOnlyScopes are capabilities that only the system operator may put
+// on a service account's token: with them a feed could read the audit trail,
+// manage accounts and roles (and so anyone's access), or reach records
+// beyond a team. An administrator who could mint such a token could use it
+// themselves, which would escalate their own access.
+var OperatorOnlyScopes = []string{
+	liaise.CapAuditSearch, liaise.CapUserManage, liaise.CapRoleManage,
+	liaise.CapServiceAccounts, liaise.CapBreakGlass, liaise.CapDisclosureReview,
+}
+
+// ServiceAccountRoles lists the roles a service account may be given (the
+// built-in roles and the actor's provider's own), with their capabilities,
+// so the form can offer scopes within the role.
 func (db *DB) ServiceAccountRoles(ctx context.Context) ([]liaise.Role, error) {
-	if err := liaise.Authorize(liaise.ActorFrom(ctx), liaise.CapServiceAccounts, liaise.Resource{Type: "role"}); err != nil {
+	a := liaise.ActorFrom(ctx)
+	if err := liaise.Authorize(a, liaise.CapServiceAccounts, liaise.Resource{Type: "role"}); err != nil {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, `SELECT r.id, r.code, r.name, r.built_in, r.version, COALESCE(c.capability, '')
-		FROM roles r LEFT JOIN role_capabilities c ON c.role_id = r.id ORDER BY r.name, r.id, c.capability`)
+	where, args := roleScope(a, "r.provider_id")
+	rows, err := db.Query(ctx, `SELECT r.id, r.code, r.name, r.provider_id IS NULL, r.version, COALESCE(c.capability, '')
+		FROM roles r LEFT JOIN role_capabilities c ON c.role_id = r.id WHERE `+where+` ORDER BY r.name, r.id, c.capability`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +140,11 @@ func ServiceAccountUsername(name string) string {
 }
 
 // CreateServiceAccount adds a service account in the actor's provider with
-// u's name and role, and its first token t (whose scopes must lie within the
-// role), in one transaction, so an account never exists without the token
-// it was made for. tokenHash is the token's stored hash.
+// u's name and role (built in or the provider's own), and its first token t
+// (whose scopes must lie within the role, and leave out the operator-only
+// ones unless the actor is the operator), in one transaction, so an account
+// never exists without the token it was made for. tokenHash is the token's
+// stored hash.
 func (db *DB) CreateServiceAccount(ctx context.Context, u *liaise.User, t *APIToken, tokenHash string) error {
 	a := liaise.ActorFrom(ctx)
 	if u.ProviderID == 0 && a != nil {
@@ -151,11 +166,11 @@ func (db *DB) CreateServiceAccount(ctx context.Context, u *liaise.User, t *APITo
 		return err
 	}
 	return db.Update(ctx, func(tx *Tx) error {
-		caps, err := roleCapabilities(ctx, tx, u.RoleCode)
+		caps, err := roleCapabilities(ctx, tx, u.RoleCode, u.ProviderID)
 		if err != nil {
 			return err
 		}
-		if err := checkScopes(t.Scopes, caps); err != nil {
+		if err := checkScopes(a, t.Scopes, caps); err != nil {
 			return err
 		}
 		if err := insertUser(ctx, tx, u, "", true); err != nil {
@@ -166,7 +181,7 @@ func (db *DB) CreateServiceAccount(ctx context.Context, u *liaise.User, t *APITo
 		}
 		ev := liaise.EventFor(a, liaise.AuditCreate, "user", u.ID)
 		ev.ProviderID = u.ProviderID
-		ev.Detail = "service account"
+		ev.Detail = "service account; role " + u.RoleCode
 		if err := tx.Audit(ctx, ev); err != nil {
 			return err
 		}
@@ -176,24 +191,25 @@ func (db *DB) CreateServiceAccount(ctx context.Context, u *liaise.User, t *APITo
 }
 
 // IssueServiceAccountToken adds a token to an existing service account (to
-// rotate one, or give a second feed its own). Scopes must lie within the role.
+// rotate one, or give a second feed its own). Scopes must lie within the
+// role, and leave out the operator-only ones unless the actor is the operator.
 func (db *DB) IssueServiceAccountToken(ctx context.Context, accountID int64, t *APIToken, tokenHash string) error {
 	a := liaise.ActorFrom(ctx)
 	var v liaise.Validation
 	checkTokenFields(&v, t)
 	return db.Update(ctx, func(tx *Tx) error {
-		role, err := serviceAccountRole(ctx, tx, a, accountID)
+		role, provider, err := serviceAccountRole(ctx, tx, a, accountID)
 		if err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		caps, err := roleCapabilities(ctx, tx, role)
+		caps, err := roleCapabilities(ctx, tx, role, provider)
 		if err != nil {
 			return err
 		}
-		if err := checkScopes(t.Scopes, caps); err != nil {
+		if err := checkScopes(a, t.Scopes, caps); err != nil {
 			return err
 		}
 		t.UserID = accountID
@@ -206,7 +222,7 @@ func (db *DB) IssueServiceAccountToken(ctx context.Context, accountID int64, t *
 func (db *DB) RevokeServiceAccountToken(ctx context.Context, accountID, tokenID int64) error {
 	a := liaise.ActorFrom(ctx)
 	err := db.Update(ctx, func(tx *Tx) error {
-		_, err := serviceAccountRole(ctx, tx, a, accountID)
+		_, _, err := serviceAccountRole(ctx, tx, a, accountID)
 		return err
 	})
 	if err != nil {
@@ -216,20 +232,21 @@ func (db *DB) RevokeServiceAccountToken(ctx context.Context, accountID, tokenID 
 }
 
 // serviceAccountRole checks the actor may manage the service account and
-// returns its role code. Another provider's account, or a person's
-// account, is "not found": its existence is not the actor's business.
-func serviceAccountRole(ctx context.Context, tx *Tx, a *liaise.Actor, accountID int64) (string, error) {
+// returns its role code and provider. Another provider's account, or a
+// person's account, is "not found": its existence is not the actor's
+// business.
+func serviceAccountRole(ctx context.Context, tx *Tx, a *liaise.Actor, accountID int64) (string, int64, error) {
 	if err := liaise.Authorize(a, liaise.CapServiceAccounts, liaise.Resource{Type: "user"}); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	var provider int64
 	var sa bool
 	var role string
 	err := tx.QueryRow(ctx, `SELECT u.provider_id, u.service_account, r.code FROM users u JOIN roles r ON r.id = u.role_id WHERE u.id = ?`, accountID).Scan(&provider, &sa, &role)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!sa || liaise.Authorize(a, liaise.CapServiceAccounts, liaise.Resource{Type: "user", ID: accountID, ProviderID: provider}) != nil)) {
-		return "", liaise.Errorf(liaise.ENOTFOUND, "That service account was not found.")
+		return "", 0, liaise.Errorf(liaise.ENOTFOUND, "That service account was not found.")
 	}
-	return role, err
+	return role, provider, err
 }
 
 func checkTokenFields(v *liaise.Validation, t *APIToken) {
@@ -239,9 +256,10 @@ func checkTokenFields(v *liaise.Validation, t *APIToken) {
 	v.Check(len(t.Scopes) > 0, "scopes", "Choose at least one thing the token may do")
 }
 
-// roleCapabilities returns the capabilities of the role with code.
-func roleCapabilities(ctx context.Context, tx *Tx, code string) ([]string, error) {
-	id, err := roleIDByCode(ctx, tx, code)
+// roleCapabilities returns the capabilities of the role with code, which
+// must be built in or provider's own.
+func roleCapabilities(ctx context.Context, tx *Tx, code string, provider int64) ([]string, error) {
+	id, err := roleIDByCode(ctx, tx, code, provider)
 	if err != nil {
 		return nil, err
 	}
@@ -261,13 +279,18 @@ func roleCapabilities(ctx context.Context, tx *Tx, code string) ([]string, error
 	return caps, rows.Err()
 }
 
-// checkScopes refuses scopes the role does not hold: a scope narrows a
-// role, it never widens it.
-func checkScopes(scopes, caps []string) error {
+// checkScopes refuses scopes the role does not hold (a scope narrows a
+// role, it never widens it) and, for anyone but the operator, the
+// operator-only scopes.
+func checkScopes(a *liaise.Actor, scopes, caps []string) error {
 	for _, s := range scopes {
 		if !slices.Contains(caps, s) {
 			return &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.",
 				Fields: map[string]string{"scopes": "The role does not allow: " + strings.ToLower(liaise.CapabilityLabel(s)) + ". Choose only what the role may do"}}
+		}
+		if slices.Contains(OperatorOnlyScopes, s) && (a == nil || !a.System) {
+			return &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.",
+				Fields: map[string]string{"scopes": "Only the system operator can give a service account token this permission: " + strings.ToLower(liaise.CapabilityLabel(s)) + ". Choose other things the token may do"}}
 		}
 	}
 	return nil

@@ -130,7 +130,7 @@ func TestServiceAccounts(t *testing.T) {
 			t.Fatalf("duplicate name: %v", err)
 		}
 
-		second := &sqlstore.APIToken{Name: "rotation", Prefix: "lsvc_def", Scopes: []string{liaise.CapAuditSearch, liaise.CapOrgRead}}
+		second := &sqlstore.APIToken{Name: "rotation", Prefix: "lsvc_def", Scopes: []string{liaise.CapCodesRead, liaise.CapOrgRead}}
 		dbtest.Must(t, db.IssueServiceAccountToken(ctx, u.ID, second, "hash-3"))
 
 		list, err := db.ListServiceAccounts(ctx)

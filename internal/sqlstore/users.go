@@ -80,10 +80,12 @@ func (db *DB) LoadActor(ctx context.Context, userID int64) (*liaise.Actor, error
 	return a, rows.Err()
 }
 
-// roleIDByCode finds a role by its code.
-func roleIDByCode(ctx context.Context, tx *Tx, code string) (int64, error) {
+// roleIDByCode finds a role that an account of provider may hold by its
+// code: a built-in (shared) role or one of provider's own. Another
+// provider's role answers as if it did not exist.
+func roleIDByCode(ctx context.Context, tx *Tx, code string, provider int64) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM roles WHERE code = ?`, code).Scan(&id)
+	err := tx.QueryRow(ctx, `SELECT id FROM roles WHERE code = ? AND (provider_id IS NULL OR provider_id = ?)`, code, provider).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, &liaise.Error{Code: liaise.EINVALID, Message: "There is a problem with what was entered.", Fields: map[string]string{"role": "Choose a role that exists"}}
 	}
@@ -92,7 +94,7 @@ func roleIDByCode(ctx context.Context, tx *Tx, code string) (int64, error) {
 
 // insertUser writes a user row and memberships; callers authorise and audit.
 func insertUser(ctx context.Context, tx *Tx, u *liaise.User, passwordHash string, serviceAccount bool) error {
-	roleID, err := roleIDByCode(ctx, tx, u.RoleCode)
+	roleID, err := roleIDByCode(ctx, tx, u.RoleCode, u.ProviderID)
 	if err != nil {
 		return err
 	}

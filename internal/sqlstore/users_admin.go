@@ -133,6 +133,21 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter) ([]liaise.User, error
 	return users, nil
 }
 
+// authorizeStaff decides access to one staff account once its provider is
+// known. A refusal that comes only from the provider boundary is reported as
+// not found, so an administrator cannot learn which ids another provider's
+// staff have.
+func authorizeStaff(a *liaise.Actor, id, provider int64) error {
+	err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ID: id, ProviderID: provider})
+	if err == nil {
+		return nil
+	}
+	if liaise.ErrorCode(err) == liaise.EFORBIDDEN && liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user"}) == nil {
+		return liaise.Errorf(liaise.ENOTFOUND, "The user was not found.")
+	}
+	return err
+}
+
 // GetUser returns one staff account with its teams, audited as a read.
 func (db *DB) GetUser(ctx context.Context, id int64) (liaise.User, error) {
 	a := liaise.ActorFrom(ctx)
@@ -143,7 +158,7 @@ func (db *DB) GetUser(ctx context.Context, id int64) (liaise.User, error) {
 	if err != nil {
 		return u, notFound(err, "The user")
 	}
-	if err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ID: id, ProviderID: u.ProviderID}); err != nil {
+	if err := authorizeStaff(a, id, u.ProviderID); err != nil {
 		return liaise.User{}, err
 	}
 	if u.Memberships, err = memberships(ctx, db, id); err != nil {
@@ -265,8 +280,9 @@ func checkPlacement(ctx context.Context, tx *Tx, providerID, partnerID int64, te
 }
 
 // CreateStaff adds a staff account after checking its teams and partner
-// organisation belong to its provider. CreateUser is the lower-level write
-// (demo data, tests); admin faces use this.
+// organisation belong to its provider, and that its role is built in or the
+// provider's own. CreateUser is the lower-level write (demo data, tests);
+// admin faces use this. The role given is audited.
 func (db *DB) CreateStaff(ctx context.Context, u *liaise.User, passwordHash string) error {
 	a := liaise.ActorFrom(ctx)
 	if err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ProviderID: u.ProviderID}); err != nil {
@@ -324,7 +340,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 		if err != nil {
 			return notFound(err, "The user")
 		}
-		if err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ID: id, ProviderID: u.ProviderID}); err != nil {
+		if err := authorizeStaff(a, id, u.ProviderID); err != nil {
 			return err
 		}
 		if u.Version != version {
@@ -343,7 +359,14 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 			u.Email = strings.TrimSpace(*c.Email)
 			changed = append(changed, "email")
 		}
+		oldRole := u.RoleCode
 		if c.RoleCode != nil && *c.RoleCode != u.RoleCode {
+			// Assigning roles to others is an administrator's job; their
+			// own is for another administrator, so no one widens their
+			// own access unobserved.
+			if a.UserID == id && !a.System {
+				return liaise.Errorf(liaise.EFORBIDDEN, msgOwnRole)
+			}
 			u.RoleCode = *c.RoleCode
 			changed = append(changed, "role")
 		}
@@ -376,7 +399,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 		if err := checkPlacement(ctx, tx, u.ProviderID, u.PartnerID, newTeams); err != nil {
 			return err
 		}
-		roleID, err := roleIDByCode(ctx, tx, u.RoleCode)
+		roleID, err := roleIDByCode(ctx, tx, u.RoleCode, u.ProviderID)
 		if err != nil {
 			return err
 		}
@@ -414,6 +437,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, version int, c UserChang
 		ev.Detail = "changed " + strings.Join(changed, ", ")
 		if len(changed) == 0 {
 			ev.Detail = "no changes"
+		}
+		if oldRole != u.RoleCode {
+			ev.Detail += "; role " + oldRole + " → " + u.RoleCode
 		}
 		if err := tx.Audit(ctx, ev); err != nil {
 			return err
@@ -456,7 +482,7 @@ func (db *DB) setDisabled(ctx context.Context, id int64, disabled bool) error {
 		if err := tx.QueryRow(ctx, `SELECT provider_id, disabled FROM users WHERE id = ?`, id).Scan(&provider, &was); err != nil {
 			return notFound(err, "The user")
 		}
-		if err := liaise.Authorize(a, liaise.CapUserManage, liaise.Resource{Type: "user", ID: id, ProviderID: provider}); err != nil {
+		if err := authorizeStaff(a, id, provider); err != nil {
 			return err
 		}
 		before, err := capHolders(ctx, tx)

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"liaise"
@@ -133,8 +134,27 @@ func TestStaffCreateListAndBoundary(t *testing.T) {
 			t.Errorf("System sees %d users, want 4", len(users))
 		}
 
-		if _, err := db.GetUser(f.adminCtx, other.ID); liaise.ErrorCode(err) != liaise.EFORBIDDEN {
+		// Another provider's account answers as if it did not exist, so its
+		// id is not confirmed.
+		if _, err := db.GetUser(f.adminCtx, other.ID); liaise.ErrorCode(err) != liaise.ENOTFOUND || strings.Contains(liaise.ErrorMessage(err), "provider") {
 			t.Errorf("admin of A reads B's user: %v", err)
+		}
+		bname := "Renamed"
+		if _, err := db.UpdateUser(f.adminCtx, other.ID, 1, sqlstore.UserChanges{DisplayName: &bname}); liaise.ErrorCode(err) != liaise.ENOTFOUND {
+			t.Errorf("admin of A changes B's user: %v", err)
+		}
+		if err := db.DisableUser(f.adminCtx, other.ID); liaise.ErrorCode(err) != liaise.ENOTFOUND {
+			t.Errorf("admin of A disables B's user: %v", err)
+		}
+		if err := db.EnableUser(f.adminCtx, other.ID); liaise.ErrorCode(err) != liaise.ENOTFOUND {
+			t.Errorf("admin of A enables B's user: %v", err)
+		}
+		if got, err := db.GetUser(f.sys, other.ID); err != nil || got.Disabled || got.DisplayName != "Bee Other" {
+			t.Errorf("B's user after refused changes: %+v %v", got, err)
+		}
+		// A practitioner is still told they lack the permission.
+		if _, err := db.GetUser(f.practCtx, other.ID); liaise.ErrorCode(err) != liaise.EFORBIDDEN {
+			t.Errorf("practitioner reads a user: %v", err)
 		}
 		got, err := db.GetUser(f.adminCtx, u.ID)
 		dbtest.Must(t, err)
@@ -206,22 +226,83 @@ func TestStaffUpdateStaleAndDisable(t *testing.T) {
 			t.Errorf("%d update/disable events, want 3", n)
 		}
 
-		// An administrator cannot disable themselves, nor demote themselves
-		// when nobody else could manage roles.
+		// An administrator cannot disable themselves, nor change their own
+		// role in either direction: another administrator does that.
 		wantCode(t, db.DisableUser(f.adminCtx, f.admin), liaise.ECONFLICT)
 		me, err := db.GetUser(f.adminCtx, f.admin)
 		dbtest.Must(t, err)
+		for _, code := range []string{"practitioner", "caldicott_guardian", "auditor"} {
+			_, err = db.UpdateUser(f.adminCtx, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &code})
+			wantCode(t, err, liaise.EFORBIDDEN)
+			if liaise.ErrorMessage(err) != "You cannot change the role you hold; ask another administrator." {
+				t.Errorf("message %q", liaise.ErrorMessage(err))
+			}
+		}
+		if a := f.actor(t, f.admin); a.RoleCode != "administrator" {
+			t.Errorf("refused change still changed the role to %s", a.RoleCode)
+		}
+		// Their other details they may change.
+		myName := "Ada A. Admin"
+		me, err = db.UpdateUser(f.adminCtx, f.admin, me.Version, sqlstore.UserChanges{DisplayName: &myName})
+		dbtest.Must(t, err)
+
+		// The lock-out guard stays: a staff manager (admin.users only) cannot
+		// demote the only account able to manage roles.
+		sm := &liaise.Role{Name: "Staff manager", Capabilities: []string{liaise.CapUserManage}}
+		dbtest.Must(t, db.CreateRole(f.adminCtx, sm))
+		smUser := &liaise.User{ProviderID: f.provA, Username: "sm", DisplayName: "Sam Manager", RoleCode: sm.Code}
+		dbtest.Must(t, db.CreateStaff(f.adminCtx, smUser, ""))
+		smCtx := liaise.WithActor(ctx, f.actor(t, smUser.ID))
 		demote := "practitioner"
-		_, err = db.UpdateUser(f.adminCtx, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &demote})
+		_, err = db.UpdateUser(smCtx, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &demote})
 		wantCode(t, err, liaise.ECONFLICT)
 		if a := f.actor(t, f.admin); a.RoleCode != "administrator" {
 			t.Errorf("refused demotion still changed the role to %s", a.RoleCode)
 		}
-		// With a second administrator, demotion is allowed.
+		// With a second administrator, demotion is allowed, and audited with
+		// the old and new roles.
 		second := &liaise.User{ProviderID: f.provA, Username: "admin2", DisplayName: "Second Admin", RoleCode: "administrator"}
 		dbtest.Must(t, db.CreateStaff(f.adminCtx, second, ""))
-		_, err = db.UpdateUser(f.adminCtx, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &demote})
+		_, err = db.UpdateUser(smCtx, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &demote})
 		dbtest.Must(t, err)
+		var detail string
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT detail FROM audit_events WHERE record_type = 'user' AND record_id = ? AND action = 'update' ORDER BY seq DESC LIMIT 1`, f.admin).Scan(&detail))
+		if detail != "changed role; role administrator → practitioner" {
+			t.Errorf("detail %q", detail)
+		}
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT detail FROM audit_events WHERE record_type = 'user' AND record_id = ? AND action = 'create'`, second.ID).Scan(&detail))
+		if detail != "role administrator" {
+			t.Errorf("create detail %q", detail)
+		}
+		// The operator may change anyone's role, their own rules aside.
+		back := "administrator"
+		me, err = db.GetUser(f.sys, f.admin)
+		dbtest.Must(t, err)
+		_, err = db.UpdateUser(f.sys, f.admin, me.Version, sqlstore.UserChanges{RoleCode: &back})
+		dbtest.Must(t, err)
+	})
+}
+
+// An administrator assigns any built-in or own-provider role to other
+// staff, including roles with capabilities they do not hold themselves:
+// adding practitioners and Caldicott Guardians is their job.
+func TestAdminAssignsRolesToOthers(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newStaffFixture(t, db)
+		for _, code := range []string{"practitioner", "team_manager", "caldicott_guardian"} {
+			u := &liaise.User{ProviderID: f.provA, Username: "u." + code, DisplayName: code, RoleCode: code}
+			dbtest.Must(t, db.CreateStaff(f.adminCtx, u, ""))
+		}
+		p, err := db.GetUser(f.adminCtx, f.practitioner)
+		dbtest.Must(t, err)
+		tm := "team_manager"
+		_, err = db.UpdateUser(f.adminCtx, f.practitioner, p.Version, sqlstore.UserChanges{RoleCode: &tm})
+		dbtest.Must(t, err)
+		var detail string
+		dbtest.Must(t, db.QueryRow(context.Background(), `SELECT detail FROM audit_events WHERE record_type = 'user' AND record_id = ? AND action = 'update'`, f.practitioner).Scan(&detail))
+		if detail != "changed role; role practitioner → team_manager" {
+			t.Errorf("detail %q", detail)
+		}
 	})
 }
 
