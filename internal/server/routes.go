@@ -57,6 +57,7 @@ func (s *Server) allRoutes() []Route {
 		s.userRoutes(),
 		s.auditRoutes(),
 		s.tokenRoutes(),
+		s.peopleRoutes(),
 	)
 }
 
