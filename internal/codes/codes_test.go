@@ -17,6 +17,10 @@ var required = []string{
 	"referral-closure-reason", "referral-rejection-reason", "attended-or-dna",
 	"consultation-mechanism", "activity-location-type", "learning-disability-status",
 	"autism-status", "vulnerabilities", "referrer-roles", "settings",
+	// The L&D pathway's local lists (issue 3).
+	"rejection-reasons-local", "deferral-reasons", "not-screened-reasons", "not-assessed-reasons",
+	"closure-reasons-local", "consent-scopes", "disclosure-purposes", "disclosure-legal-bases",
+	"recommendation-types", "custody-outcomes", "court-outcomes", "community-order-requirements",
 }
 
 func TestRequiredListsExist(t *testing.T) {
