@@ -140,6 +140,7 @@ func (s *Server) navFor(a *liaise.Actor, current string) []NavItem {
 	add("People", "/people", a.Can(liaise.CapPersonSearch))
 	add("Directory", "/directory", a.Can(liaise.CapRecordRead) || a.Can(liaise.CapOrgManage))
 	add("Reports", "/reports", a.Can(liaise.CapReportAggregate))
+	add("Reviews", "/reviews/break-glass", a.Can(liaise.CapDisclosureReview))
 	add("Audit", "/audit", a.Can(liaise.CapAuditSearch))
 	add("Admin", "/admin", a.Can(liaise.CapOrgManage) || a.Can(liaise.CapUserManage) || a.Can(liaise.CapRoleManage) || a.Can(liaise.CapServiceAccounts))
 	return nav
