@@ -155,7 +155,9 @@ func open(t testing.TB, dsn string, maxConns int) *sqlstore.DB {
 
 // postgresTemplate returns the name of a migrated template database named
 // after the migrations, creating it if needed. Test binaries share it across
-// runs (so the cluster does not fill with templates), and each brings it up
+// runs (so the cluster gains one template per migration set, not one per
+// run; older ones are left alone because a test binary built from another
+// checkout may be using them at the same moment), and each brings it up
 // to date once under an advisory lock, since reference data loaded after
 // migrating may have changed without a new migration.
 func postgresTemplate(admin *sql.DB, base string) (string, error) {
@@ -196,21 +198,6 @@ func postgresTemplate(admin *sql.DB, base string) (string, error) {
 	db.Close()
 	if err != nil {
 		return "", err
-	}
-	// Templates of older migration sets are no longer needed.
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'liaise\_tpl\_%' AND datname <> $1`, name)
-	if err == nil {
-		var old []string
-		for rows.Next() {
-			var n string
-			if rows.Scan(&n) == nil {
-				old = append(old, n)
-			}
-		}
-		rows.Close()
-		for _, n := range old {
-			conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+n)
-		}
 	}
 	return name, nil
 }
