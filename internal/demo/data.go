@@ -83,8 +83,9 @@ func Accounts() []Account {
 	}
 }
 
-// Organisation returns the demo organisation with every account's password
-// set to passwordHash (hashed once by the caller: argon2id is slow on purpose).
+// Organisation returns the demo organisation, its accounts and its fictional
+// people, with every account's password set to passwordHash (hashed once by
+// the caller: argon2id is slow on purpose).
 func Organisation(passwordHash string) sqlstore.OrgSeed {
 	south, north := southProvider(), northProvider()
 	for _, a := range Accounts() {
@@ -104,6 +105,7 @@ func Organisation(passwordHash string) sqlstore.OrgSeed {
 			north.Users = append(north.Users, u)
 		}
 	}
+	north.People, south.People = People()
 	return sqlstore.OrgSeed{Providers: []sqlstore.ProviderSeed{south, north}, Detail: "demo organisation"}
 }
 

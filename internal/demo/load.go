@@ -20,7 +20,7 @@ var ErrProduction = errors.New("demo accounts are refused when LIAISE_ENV=produc
 // organisation, so the demo never mixes with real data.
 var ErrNotEmpty = sqlstore.ErrOrganisationExists
 
-// Load writes the demo organisation and accounts into db in one audited
+// Load writes the demo organisation, accounts and people into db in one audited
 // transaction and prints what it created to out. env is the LIAISE_ENV value.
 // It returns ErrProduction in production and ErrNotEmpty (writing nothing)
 // when the database already has a provider. Without an actor in ctx it acts
@@ -53,6 +53,9 @@ func Load(ctx context.Context, db *sqlstore.DB, env string, out io.Writer) (sqls
 		names = append(names, a.Username)
 	}
 	fmt.Fprintf(out, "demo organisation loaded: created %s\n", c)
+	north, south := People()
+	fmt.Fprintf(out, "demo people: created %d people (%d at Lancashire & South Cumbria, %d at Berkshire Healthcare), NHS numbers from the 999 test range\n",
+		c.People, len(north), len(south))
 	fmt.Fprintf(out, "demo accounts (password %s): %s\n", Password, strings.Join(names, ", "))
 	return c, nil
 }

@@ -58,6 +58,7 @@ func (s *Server) allRoutes() []Route {
 		s.auditRoutes(),
 		s.tokenRoutes(),
 		s.peopleRoutes(),
+		s.episodeRoutes(),
 		s.reviewRoutes(),
 	)
 }

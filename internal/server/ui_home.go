@@ -12,7 +12,6 @@ func (s *Server) homeRoutes() []Route {
 		{Method: "GET", Pattern: "/api/v1/me", Handler: s.apiMe, Summary: "Who the token or session belongs to, with role, teams and capabilities", Response: meResponse{}},
 		{Method: "GET", Pattern: "/accessibility", Public: true, Handler: s.static("accessibility", "Accessibility statement")},
 		{Method: "GET", Pattern: "/privacy", Public: true, Handler: s.static("privacy", "How Liaise uses information")},
-		{Method: "GET", Pattern: "/caseload", Cap: liaise.CapRecordRead, Handler: s.area("Caseload", "Your caseload and your team's, with boards for each custody suite, court and prison, arrive with the Liaison and Diversion pathway.")},
 		{Method: "GET", Pattern: "/directory", Handler: s.area("Directory", "The directory of support services that people are referred and signposted to arrives in a later release.")},
 		{Method: "GET", Pattern: "/reports", Cap: liaise.CapReportAggregate, Handler: s.area("Reports", "Monthly returns, performance indicators and equality monitoring arrive in a later release.")},
 	}

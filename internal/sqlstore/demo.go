@@ -30,6 +30,8 @@ type ProviderSeed struct {
 	Partners  []PartnerSeed
 	Agencies  []AgencySeed
 	Users     []UserSeed
+	// People are written after the users, so restricted people can name staff.
+	People []PersonSeed
 }
 
 // ServiceSeed is a service; Type is liaise.ServiceLD or liaise.ServiceRECONNECT.
@@ -96,9 +98,12 @@ type UserSeed struct {
 // OrgCounts says how many records a load created.
 type OrgCounts struct {
 	Providers, Contracts, Services, Teams, Sites, Hubs, Partners, Agencies, Users, Memberships int
+	// People is reported on a line of its own, not by String.
+	People int
 }
 
-// String is the progress line operators see, e.g. "2 providers, 3 contracts, …".
+// String is the progress line operators see about the organisation, e.g.
+// "2 providers, 3 contracts, …".
 func (c OrgCounts) String() string {
 	parts := []struct {
 		n         int
@@ -386,6 +391,7 @@ func (l *seedLoader) provider(ctx context.Context, ps ProviderSeed) error {
 		}
 	}
 
+	users := map[string]int64{}
 	for _, us := range ps.Users {
 		u := &liaise.User{ProviderID: pid, Username: us.Username, DisplayName: us.DisplayName, Email: us.Email, RoleCode: us.Role, Demo: us.Demo}
 		if us.Partner != "" {
@@ -408,11 +414,12 @@ func (l *seedLoader) provider(ctx context.Context, ps ProviderSeed) error {
 		if err := insertUser(ctx, tx, u, us.PasswordHash, false); err != nil {
 			return fmt.Errorf("user %q: %w", us.Username, err)
 		}
+		users[u.Username] = u.ID
 		l.c.Users++
 		l.c.Memberships += len(u.Memberships)
 		if err := l.audit(ctx, "user", u.ID, pid, 0); err != nil {
 			return err
 		}
 	}
-	return nil
+	return l.people(ctx, pid, teams, users, ps.People)
 }

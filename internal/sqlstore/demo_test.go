@@ -137,3 +137,88 @@ func TestLoadOrganisationConcurrentLoadsOneWins(t *testing.T) {
 		}
 	})
 }
+
+func seedPerson(ref, given, family string, dob liaise.Date) sqlstore.PersonSeed {
+	return sqlstore.PersonSeed{Ref: ref, Team: "Town team", Person: liaise.Person{
+		IdentityStatus: liaise.IdentityAsGiven, DateOfBirth: dob,
+		Names: []liaise.PersonName{{Type: liaise.NameGivenInCustody, Given: given, Family: family}},
+	}}
+}
+
+func TestLoadOrganisationPeople(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := systemCtx()
+		dob := liaise.Date{Year: 1988, Month: time.March, Day: 14}
+		seed := smallSeed()
+		smith := seedPerson("smith", "John", "Smith", dob)
+		smith.Person.Identifiers = []liaise.Identifier{{Type: liaise.IDNHSNumber, Value: "999 001 2342"}}
+		smith.Person.Postcode = "pr1 5ez"
+		smyth := seedPerson("smyth", "John", "Smyth", dob)
+		smyth.NotSameAs = []string{"smith"}
+		staff := seedPerson("staff", "Rebecca", "Hartley", liaise.Date{Year: 1986, Month: time.January, Day: 17})
+		staff.Person.Restricted = true
+		staff.NamedStaff = []string{"Worker"}
+		seed.Providers[0].People = []sqlstore.PersonSeed{smith, smyth, staff}
+		c, err := db.LoadOrganisation(ctx, seed)
+		dbtest.Must(t, err)
+		if c.People != 3 || strings.Contains(c.String(), "people") {
+			t.Errorf("people %d, String() %q", c.People, c.String())
+		}
+		var nhs, ver, pc string
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT i.value, i.nhs_verification, p.postcode FROM person_identifiers i JOIN people p ON p.id = i.person_id`).Scan(&nhs, &ver, &pc))
+		if nhs != "9990012342" || ver != liaise.NHSAsGiven || pc != "PR1 5EZ" {
+			t.Errorf("stored NHS number %q (%s), postcode %q: want them normalised as the form does", nhs, ver, pc)
+		}
+		var notDup, named, events, audits int
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM person_not_duplicates`).Scan(&notDup))
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM person_named_staff n JOIN users u ON u.id = n.user_id WHERE u.username = 'worker'`).Scan(&named))
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM person_events WHERE kind = 'created'`).Scan(&events))
+		dbtest.Must(t, db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE record_type = 'person' AND action = 'create' AND detail = 'test seed'`).Scan(&audits))
+		if notDup != 2 || named != 1 || events != 3 || audits != 3 {
+			t.Errorf("not-duplicate rows %d (want 2), named staff %d (want 1), created events %d and audit events %d (want 3)", notDup, named, events, audits)
+		}
+	})
+}
+
+func TestLoadOrganisationPeopleRefusals(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		dob := liaise.Date{Year: 1988, Month: time.March, Day: 14}
+		for name, people := range map[string][]sqlstore.PersonSeed{
+			"undeclared near-duplicate": {seedPerson("a", "John", "Smith", dob), seedPerson("b", "John", "Smyth", dob)},
+			"invalid person":            {seedPerson("a", "", "", dob)},
+			"unknown team":              {func() sqlstore.PersonSeed { p := seedPerson("a", "Jo", "Bloggs", dob); p.Team = "Nowhere"; return p }()},
+			"unknown not-same-as": {func() sqlstore.PersonSeed {
+				p := seedPerson("a", "Jo", "Bloggs", dob)
+				p.NotSameAs = []string{"z"}
+				return p
+			}()},
+			"unknown named staff": {func() sqlstore.PersonSeed {
+				p := seedPerson("a", "Jo", "Bloggs", dob)
+				p.NamedStaff = []string{"nobody"}
+				return p
+			}()},
+			"same NHS number": {
+				func() sqlstore.PersonSeed {
+					p := seedPerson("a", "Jo", "Bloggs", dob)
+					p.Person.Identifiers = []liaise.Identifier{{Type: liaise.IDNHSNumber, Value: "9990012342"}}
+					return p
+				}(),
+				func() sqlstore.PersonSeed {
+					p := seedPerson("b", "Al", "Other", liaise.Date{Year: 1970, Month: 1, Day: 1})
+					p.Person.Identifiers = []liaise.Identifier{{Type: liaise.IDNHSNumber, Value: "9990012342"}}
+					p.NotSameAs = []string{"a"}
+					return p
+				}(),
+			},
+		} {
+			seed := smallSeed()
+			seed.Providers[0].People = people
+			if _, err := db.LoadOrganisation(systemCtx(), seed); err == nil {
+				t.Errorf("%s: load succeeded", name)
+			}
+			if has, err := db.HasOrganisation(context.Background()); err != nil || has {
+				t.Fatalf("%s: a failed load left a provider behind (has=%v err=%v)", name, has, err)
+			}
+		}
+	})
+}

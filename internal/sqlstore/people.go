@@ -321,34 +321,7 @@ func (db *DB) CreatePerson(ctx context.Context, p *liaise.Person, overrideDuplic
 				return de
 			}
 		}
-		p.ID, err = tx.InsertID(ctx, `INSERT INTO people (provider_id, team_id, identity_status, date_of_birth, dob_unknown, estimated_age,
-			stated_gender, gender_identity, ethnic_category, preferred_language, interpreter_needed, communication_needs,
-			reasonable_adjustments, address, postcode, no_fixed_abode, gp_practice_ods, ex_armed_forces, care_leaver,
-			ld_status, autism_status, looked_after, child_protection, social_worker, youth_justice_worker, school,
-			restricted, sort_family, sort_given, version, created_at, created_by, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-			append(personArgs(p), tx.Now, nullID(a.UserID), tx.Now)...)
-		if err != nil {
-			return err
-		}
-		p.Version, p.CreatedAt = 1, tx.Now
-		if err := writePersonChildren(ctx, tx, p); err != nil {
-			return err
-		}
-		if p.Restricted && a.UserID != 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO person_named_staff (person_id, user_id) VALUES (?, ?)`, p.ID, a.UserID); err != nil {
-				return err
-			}
-		}
-		summary := "Record created"
-		if len(p.Identifiers) > 0 {
-			var kinds []string
-			for _, id := range p.Identifiers {
-				kinds = append(kinds, liaise.LabelOf(liaise.IdentifierTypes, id.Type))
-			}
-			summary += " with " + strings.Join(kinds, ", ")
-		}
-		if err := addPersonEvent(ctx, tx, a, p.ID, "created", summary); err != nil {
+		if err := insertPerson(ctx, tx, a, p); err != nil {
 			return err
 		}
 		for _, c := range cands {
@@ -363,6 +336,43 @@ func (db *DB) CreatePerson(ctx context.Context, p *liaise.Person, overrideDuplic
 		return auditWrite(ctx, tx, a, liaise.AuditCreate, "person", p.ID, p.ProviderID, p.TeamID, detail)
 	})
 	return warnings, err
+}
+
+// insertPerson writes a new, validated person with its names, identifiers
+// and first timeline entry; CreatePerson and quick identify share it.
+func insertPerson(ctx context.Context, tx *Tx, a *liaise.Actor, p *liaise.Person) error {
+	var err error
+	p.ID, err = tx.InsertID(ctx, `INSERT INTO people (provider_id, team_id, identity_status, date_of_birth, dob_unknown, estimated_age,
+			stated_gender, gender_identity, ethnic_category, preferred_language, interpreter_needed, communication_needs,
+			reasonable_adjustments, address, postcode, no_fixed_abode, gp_practice_ods, ex_armed_forces, care_leaver,
+			ld_status, autism_status, looked_after, child_protection, social_worker, youth_justice_worker, school,
+			restricted, sort_family, sort_given, version, created_at, created_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		append(personArgs(p), tx.Now, nullID(a.UserID), tx.Now)...)
+	if err != nil {
+		return err
+	}
+	p.Version, p.CreatedAt = 1, tx.Now
+	if err := writePersonChildren(ctx, tx, p); err != nil {
+		return err
+	}
+	if p.Restricted && a.UserID != 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO person_named_staff (person_id, user_id) VALUES (?, ?)`, p.ID, a.UserID); err != nil {
+			return err
+		}
+	}
+	summary := "Record created"
+	if len(p.Identifiers) > 0 {
+		var kinds []string
+		for _, id := range p.Identifiers {
+			kinds = append(kinds, liaise.LabelOf(liaise.IdentifierTypes, id.Type))
+		}
+		summary += " with " + strings.Join(kinds, ", ")
+	}
+	if err := addPersonEvent(ctx, tx, a, p.ID, "created", summary); err != nil {
+		return err
+	}
+	return nil
 }
 
 // personArgs are the scalar columns in the order of the INSERT and UPDATE.
