@@ -16,6 +16,10 @@ STATIC   := web/static/nhsuk
 # node_modules is current, so repeated builds do not reinstall.
 NPM_STAMP := node_modules/.liaise-npm-ci
 
+# The browser tests' server listens on a free port, so a second run (or
+# anything else on the machine) never collides with it.
+FREE_PORT := node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+
 # Nothing here may download a browser: the tests use Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
@@ -61,10 +65,10 @@ e2e: ## browser tests in Debian's Chromium (skipped when it is missing unless LI
 	  exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory build && \
-	npx --no-install playwright test --config e2e/playwright.config.mjs
+	LIAISE_E2E_PORT=$${LIAISE_E2E_PORT:-$$($(FREE_PORT))} npx --no-install playwright test --config e2e/playwright.config.mjs
 
 screenshots: build ## save PNGs of key pages to /tmp/liaise-shots (needs Chromium)
-	LIAISE_SHOTS=1 npx --no-install playwright test --config e2e/playwright.config.mjs --grep @screens
+	LIAISE_SHOTS=1 LIAISE_E2E_PORT=$${LIAISE_E2E_PORT:-$$($(FREE_PORT))} npx --no-install playwright test --config e2e/playwright.config.mjs --grep @screens
 	@echo "screenshots in $${LIAISE_SHOTS_DIR:-/tmp/liaise-shots}"
 
 fmt: ## gofmt the Go code

@@ -5,6 +5,7 @@
 import { test, expect, visit, signIn, signOut, expectAccessible } from './fixtures.mjs'
 
 test('find, create, duplicate warning and the person page', async ({ page, audit }) => {
+  test.setTimeout(90_000)
   await signIn(page, audit, 'practitioner')
   await visit(page, audit, '/people')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Find a person')
