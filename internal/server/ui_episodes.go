@@ -274,6 +274,20 @@ type episodePageData struct {
 	Clocks      []summaryRow
 	CanWrite    bool
 	Action      string
+	// Parts link to the pages that record each part of the episode.
+	Parts []NavItem
+}
+
+// episodeParts are the pages of an episode's record, in pathway order. Each
+// area adds itself here when its page exists.
+var episodeParts = []struct{ Label, Path string }{}
+
+func episodePartLinks(id int64) []NavItem {
+	var out []NavItem
+	for _, p := range episodeParts {
+		out = append(out, NavItem{Label: p.Label, Href: "/episodes/" + strconv.FormatInt(id, 10) + "/" + p.Path})
+	}
+	return out
 }
 
 type nextStep struct {
@@ -314,7 +328,7 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 	}
 	a := liaise.ActorFrom(r.Context())
 	today := liaise.DateOf(s.now().In(liaise.London))
-	d := episodePageData{E: e, PersonName: e.Person.DisplayName(), PersonHref: "/people/" + strconv.FormatInt(e.PersonID, 10),
+	d := episodePageData{E: e, Parts: episodePartLinks(e.ID), PersonName: e.Person.DisplayName(), PersonHref: "/people/" + strconv.FormatInt(e.PersonID, 10),
 		PersonTag: identityTag(e.Person.IdentityStatus), Tag: stateTag(e.State), CanWrite: a.Can(liaise.CapRecordWrite) && !e.State.Terminal(),
 		Action: episodeHref(e.ID) + "/transitions"}
 	text := func(s string) string {

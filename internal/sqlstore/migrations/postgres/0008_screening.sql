@@ -1,0 +1,1 @@
+-- Reserved: 0008_screening (written by the work that adds it).

@@ -1,0 +1,1 @@
+-- Reserved: 0009_notes_tasks (written by the work that adds it).

@@ -1,0 +1,1 @@
+-- Reserved: 0010_consent_disclosure (written by the work that adds it).

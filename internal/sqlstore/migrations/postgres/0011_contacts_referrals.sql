@@ -1,0 +1,1 @@
+-- Reserved: 0011_contacts_referrals (written by the work that adds it).
