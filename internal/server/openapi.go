@@ -146,7 +146,7 @@ func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
 		name := t.Name()
 		if name != "" && schemas != nil {
 			if _, ok := schemas[name]; !ok {
-				schemas[name] = map[string]any{} // placeholder stops recursion
+				schemas[name] = map[string]any{} // an empty entry first stops recursion on self-referencing types
 				schemas[name] = structSchema(t, schemas)
 			}
 			return map[string]any{"$ref": "#/components/schemas/" + name}
