@@ -33,7 +33,12 @@ func loadConfig(e env, name, usageLine string, args []string, extra func(fs *fla
 
 // openDB opens the configured database.
 func openDB(ctx context.Context, cfg config.Config) (*sqlstore.DB, error) {
-	return sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{})
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL, sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	db.ReferralCheckDays = cfg.ReferralCheckDays
+	return db, nil
 }
 
 // openMigrated opens the database and refuses one with pending migrations.

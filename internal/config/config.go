@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,8 +30,10 @@ type Config struct {
 	// X-Forwarded-For is believed, so audit and throttling see the real
 	// client address rather than the proxy's.
 	TrustedProxies []netip.Prefix
-	Migrate        bool // serve --migrate
-	Demo           bool // serve --demo
+	// ReferralCheckDays is when an onward referral's outcome check falls due.
+	ReferralCheckDays int
+	Migrate           bool // serve --migrate
+	Demo              bool // serve --demo
 }
 
 // Setting documents one setting for --help and the README table.
@@ -49,6 +52,7 @@ var Settings = []Setting{
 	{"LIAISE_SESSION_MAX", "session-max", "12h", "Sign out this long after sign-in, however active."},
 	{"LIAISE_LOG_FORMAT", "log-format", "text (json in production)", "Log format: text or json."},
 	{"LIAISE_LOG_LEVEL", "log-level", "info", "Log level: debug, info, warn or error."},
+	{"LIAISE_REFERRAL_CHECK_DAYS", "referral-check-days", "14", "Days after an onward referral is sent that the task to check its outcome falls due."},
 	{"LIAISE_TRUSTED_PROXIES", "trusted-proxies", "(none)", "Comma-separated addresses or CIDR ranges of reverse proxies (for example 10.0.0.0/8); their X-Forwarded-For gives the client address used in the audit trail and sign-in throttling."},
 }
 
@@ -62,7 +66,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 		return def
 	}
 	var c Config
-	var idle, maxAge, proxies string
+	var idle, maxAge, proxies, checkDays string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.DatabaseURL, "db", env("LIAISE_DATABASE_URL", "liaise.db"), "database: SQLite file path or postgres:// URL (LIAISE_DATABASE_URL)")
@@ -74,6 +78,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	fs.StringVar(&maxAge, "session-max", env("LIAISE_SESSION_MAX", "12h"), "absolute session lifetime (LIAISE_SESSION_MAX)")
 	fs.StringVar(&c.LogFormat, "log-format", env("LIAISE_LOG_FORMAT", ""), "text or json (LIAISE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LIAISE_LOG_LEVEL", "info"), "debug, info, warn or error (LIAISE_LOG_LEVEL)")
+	fs.StringVar(&checkDays, "referral-check-days", env("LIAISE_REFERRAL_CHECK_DAYS", "14"), "days until an onward referral's outcome check (LIAISE_REFERRAL_CHECK_DAYS)")
 	fs.StringVar(&proxies, "trusted-proxies", env("LIAISE_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges (LIAISE_TRUSTED_PROXIES)")
 	if extra != nil {
 		extra(fs)
@@ -88,6 +93,11 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	}
 	if c.SessionMax, err = time.ParseDuration(maxAge); err != nil {
 		errs = append(errs, fmt.Errorf("LIAISE_SESSION_MAX %q is not a duration such as 12h", maxAge))
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(checkDays)); err != nil || n < 1 || n > 365 {
+		errs = append(errs, fmt.Errorf("LIAISE_REFERRAL_CHECK_DAYS %q must be a whole number of days from 1 to 365", checkDays))
+	} else {
+		c.ReferralCheckDays = n
 	}
 	for _, p := range strings.Split(proxies, ",") {
 		p = strings.TrimSpace(p)

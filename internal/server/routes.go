@@ -59,7 +59,11 @@ func (s *Server) allRoutes() []Route {
 		s.tokenRoutes(),
 		s.peopleRoutes(),
 		s.episodeRoutes(),
+		s.contactRoutes(),
 		s.reviewRoutes(),
+		s.consentRoutes(),
+		s.screeningRoutes(),
+		s.noteRoutes(), s.taskRoutes(),
 	)
 }
 

@@ -280,7 +280,13 @@ type episodePageData struct {
 
 // episodeParts are the pages of an episode's record, in pathway order. Each
 // area adds itself here when its page exists.
-var episodeParts = []struct{ Label, Path string }{}
+var episodeParts = []struct{ Label, Path string }{
+	{"Screening", "screening"},
+	{"Consent and disclosures", "consent"},
+	{"Onward referrals", "referrals"},
+	{"Contacts and activities", "contacts"},
+	{"Case notes", "notes"}, {"Tasks", "tasks"},
+}
 
 func episodePartLinks(id int64) []NavItem {
 	var out []NavItem

@@ -33,6 +33,10 @@ type DB struct {
 	r      *sql.DB
 	clock  liaise.Clock
 
+	// ReferralCheckDays is how long after an onward referral is sent its
+	// outcome check falls due (14 days when zero).
+	ReferralCheckDays int
+
 	// audit is the group committer for read events, started by Open.
 	audit *auditCommitter
 }
@@ -137,6 +141,13 @@ func (db *DB) Close() error {
 		err = errors.Join(err, db.r.Close())
 	}
 	return err
+}
+
+func (db *DB) referralCheckDays() int {
+	if db.ReferralCheckDays > 0 {
+		return db.ReferralCheckDays
+	}
+	return 14
 }
 
 // SetClock replaces the store's clock (tests move time on).

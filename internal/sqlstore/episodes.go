@@ -267,6 +267,9 @@ func (db *DB) QuickIdentify(ctx context.Context, in QuickIdentifyInput) (Episode
 		if err := insertTransition(ctx, tx, a, e.ID, liaise.Transition{To: liaise.EpisodeIdentified, OccurredAt: in.AlertedAt}); err != nil {
 			return err
 		}
+		if err := identifyTasks(ctx, tx, e, person); err != nil { // youth justice liaison for a child (tasks.go)
+			return err
+		}
 		if err := addPersonEvent(ctx, tx, a, person.ID, "episode", "Identified at "+site.Name); err != nil {
 			return err
 		}
@@ -513,6 +516,9 @@ func (db *DB) Transition(ctx context.Context, episodeID int64, in TransitionInpu
 		}
 		version = in.Version + 1
 		if err := insertTransition(ctx, tx, a, episodeID, t); err != nil {
+			return err
+		}
+		if err := transitionTasks(ctx, tx, e, t); err != nil { // the deferred-retry task (tasks.go)
 			return err
 		}
 		detail := fmt.Sprintf("transition %s to %s", e.State, in.To)
