@@ -56,6 +56,11 @@ func Load(ctx context.Context, db *sqlstore.DB, env string, out io.Writer) (sqls
 	north, south := People()
 	fmt.Fprintf(out, "demo people: created %d people (%d at Lancashire & South Cumbria, %d at Berkshire Healthcare), NHS numbers from the 999 test range\n",
 		c.People, len(north), len(south))
+	ec, err := db.LoadDemoEpisodes(ctx, Episodes())
+	if err != nil {
+		return c, fmt.Errorf("demo episodes: %w", err)
+	}
+	fmt.Fprintf(out, "demo episodes: created %d episodes across %d sites\n", ec.Episodes, ec.Sites)
 	fmt.Fprintf(out, "demo accounts (password %s): %s\n", Password, strings.Join(names, ", "))
 	return c, nil
 }

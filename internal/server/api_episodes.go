@@ -23,7 +23,9 @@ func (s *Server) episodeAPIRoutes() []Route {
 			Response: episodeListJSON{Items: []episodeSummaryJSON{{}}},
 			Query: []QueryParam{{"assigned", "me: only episodes allocated to you"}, {"team_id", "A team you are a member of"},
 				{"state", "A state to include (repeat for several); open states when absent"}, {"cursor", "next_cursor of the previous page"},
-				{"limit", "Page size, at most 50"}}},
+				{"limit", "Page size, at most 50"}, {"site_id", "Only episodes at this site"},
+				{"worker", "A team member's user id, me, or unallocated (team caseloads)"}, {"age_group", "child, adult or unknown: age when L&D was alerted"},
+				{"overdue", "true: only episodes with an open overdue task"}, {"sort", "queue (oldest first, the default), newest or name; the cursor keeps it"}}},
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiGetEpisode,
 			Summary: "One episode with its transitions and clocks; its version is the ETag", Response: episodeJSON{}},
 		{Method: "PATCH", Pattern: "/api/v1/episodes/{id}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiPatchEpisode,
@@ -236,8 +238,8 @@ func (s *Server) apiListEpisodes(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return fieldErr("assigned", "assigned must be me")
 	}
-	for _, st := range v["state"] {
-		q.States = append(q.States, liaise.EpisodeState(st))
+	if err := parseCaseloadFilters(a, v, &q); err != nil { // ui_boards.go
+		return err
 	}
 	if l := v.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)

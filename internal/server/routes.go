@@ -60,10 +60,13 @@ func (s *Server) allRoutes() []Route {
 		s.peopleRoutes(),
 		s.episodeRoutes(),
 		s.contactRoutes(),
+		s.outcomeRoutes(),
 		s.reviewRoutes(),
 		s.consentRoutes(),
 		s.screeningRoutes(),
+		s.assessmentRoutes(),
 		s.noteRoutes(), s.taskRoutes(),
+		s.boardRoutes(),
 	)
 }
 

@@ -137,7 +137,9 @@ func (s *Server) navFor(a *liaise.Actor, current string) []NavItem {
 	}
 	add("Home", "/", true)
 	add("Caseload", "/caseload", a.Can(liaise.CapRecordRead))
+	add("Boards", "/boards", a.Can(liaise.CapRecordRead))
 	add("Tasks", "/tasks", a.Can(liaise.CapRecordRead))
+	add("SLT queue", "/slt", a.Can(liaise.CapSLTQueue))
 	add("People", "/people", a.Can(liaise.CapPersonSearch))
 	add("Directory", "/directory", a.Can(liaise.CapRecordRead) || a.Can(liaise.CapOrgManage))
 	add("Reports", "/reports", a.Can(liaise.CapReportAggregate))

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -118,6 +117,10 @@ type caseloadData struct {
 	Rows      []caseloadRow
 	Next      string
 	CanCreate bool
+	// The filter form (ui_boards.go).
+	Form                                     *Form
+	States, Sites, Workers, AgeGroups, Sorts []Option
+	TeamID                                   int64
 }
 
 type caseloadRow struct {
@@ -131,6 +134,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) error {
 	f := NewForm(r.URL.Query())
 	q := sqlstore.EpisodeQuery{TeamID: f.Int64("team_id"), Cursor: f.Get("cursor")}
 	d := caseloadData{Team: q.TeamID != 0, CanCreate: a.Can(liaise.CapRecordWrite)}
+	if err := s.caseloadFilters(r, f, &q, &d); err != nil {
+		return err
+	}
 	d.Tabs = append(d.Tabs, NavItem{Label: "My caseload", Href: "/caseload", Current: q.TeamID == 0})
 	if a.Can(liaise.CapCaseloadTeam) {
 		for i, id := range a.TeamIDs {
@@ -148,7 +154,9 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	page, err := s.DB.ListEpisodes(r.Context(), q)
-	if err != nil {
+	if f.Absorb(err) {
+		page = sqlstore.EpisodePage{}
+	} else if err != nil {
 		return err
 	}
 	now := s.now()
@@ -165,13 +173,16 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, row)
 	}
 	if page.NextCursor != "" {
-		v := url.Values{"cursor": {page.NextCursor}}
+		v := caseloadFilterValues(f)
+		v.Set("cursor", page.NextCursor)
 		if q.TeamID != 0 {
 			v.Set("team_id", strconv.FormatInt(q.TeamID, 10))
 		}
 		d.Next = "/caseload?" + v.Encode()
 	}
 	p := s.newPage(r, "Caseload")
+	p.Form = f
+	d.Form = f
 	p.Data = d
 	s.render(w, r, http.StatusOK, "caseload", p)
 	return nil
@@ -282,7 +293,9 @@ type episodePageData struct {
 // area adds itself here when its page exists.
 var episodeParts = []struct{ Label, Path string }{
 	{"Screening", "screening"},
+	{"Assessment", "assessment"},
 	{"Consent and disclosures", "consent"},
+	{"Justice outcomes", "outcomes"},
 	{"Onward referrals", "referrals"},
 	{"Contacts and activities", "contacts"},
 	{"Case notes", "notes"}, {"Tasks", "tasks"},

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -541,6 +539,14 @@ type EpisodeQuery struct {
 	States      []liaise.EpisodeState
 	Cursor      string
 	Limit       int
+	// Optional filters and sort (boards.go): a site, only unallocated
+	// episodes (team caseloads), an age group at the alert (AgeGroups),
+	// only episodes with an open overdue task, and Sort (EpisodeSorts).
+	SiteID      int64
+	Unallocated bool
+	AgeGroup    string
+	Overdue     bool
+	Sort        string
 }
 
 // EpisodeSummary is one caseload row.
@@ -558,6 +564,8 @@ type EpisodeSummary struct {
 	OutOfHours    bool
 	Urgency       string
 	AllocatedName string
+
+	sortFamily, sortGiven string // the name sort's cursor values
 }
 
 // EpisodePage is a page of a caseload.
@@ -566,34 +574,13 @@ type EpisodePage struct {
 	NextCursor string
 }
 
+// queueCursor is the keyset cursor of lists ordered by a time and an id
+// (DESIGN.md §10: base64url JSON {"v":1,"sort":…,"values":[…],"id":…}).
 type queueCursor struct {
 	V      int      `json:"v"`
 	Sort   string   `json:"sort"`
 	Values []string `json:"values"`
 	ID     int64    `json:"id"`
-}
-
-func encodeQueueCursor(t liaise.Time, id int64) string {
-	b, _ := json.Marshal(queueCursor{V: 1, Sort: "queue", Values: []string{t.String()}, ID: id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeQueueCursor(s string) (liaise.Time, int64, error) {
-	var c queueCursor
-	var t liaise.Time
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err == nil && c.V == 1 && c.Sort == "queue" && len(c.Values) == 1 && c.ID > 0 {
-		err = t.Scan(c.Values[0])
-	} else if err == nil {
-		err = errors.New("bad cursor")
-	}
-	if err != nil {
-		return t, 0, fieldError("cursor", "The cursor is not valid: start the list again")
-	}
-	return t, c.ID, nil
 }
 
 // OpenEpisodeStates are the states a caseload shows by default.
@@ -665,19 +652,17 @@ func (db *DB) ListEpisodes(ctx context.Context, q EpisodeQuery) (EpisodePage, er
 	for _, s := range states {
 		args = append(args, string(s))
 	}
-	if q.Cursor != "" {
-		t, id, err := decodeQueueCursor(q.Cursor)
-		if err != nil {
-			return page, err
-		}
-		sqlq += ` AND (e.queue_at > ? OR (e.queue_at = ? AND e.id > ?))`
-		args = append(args, t, t, id)
+	if err := db.episodeFilters(q, &sqlq, &args); err != nil {
+		return page, err
+	}
+	if err := episodeOrder(q, &sqlq, &args); err != nil {
+		return page, err
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > maxEpisodeLimit {
 		limit = maxEpisodeLimit
 	}
-	sqlq += ` ORDER BY e.queue_at, e.id LIMIT ?`
+	sqlq += ` LIMIT ?`
 	args = append(args, limit+1)
 	rows, err := db.Query(ctx, sqlq, args...)
 	if err != nil {
@@ -699,6 +684,7 @@ func (db *DB) ListEpisodes(ctx context.Context, q EpisodeQuery) (EpisodePage, er
 		s.State = liaise.EpisodeState(state)
 		p := liaise.Person{DateOfBirth: dob, DOBUnknown: unknown, EstimatedAge: est, Names: []liaise.PersonName{{Given: given, Family: family}}}
 		s.PersonName = p.DisplayName()
+		s.sortFamily, s.sortGiven = family, given
 		s.Age = -1
 		if !dob.IsZero() || est > 0 {
 			s.Age = p.AgeOn(today)
@@ -713,7 +699,7 @@ func (db *DB) ListEpisodes(ctx context.Context, q EpisodeQuery) (EpisodePage, er
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		page.NextCursor = encodeQueueCursor(last.QueueAt, last.ID)
+		page.NextCursor = nextEpisodeCursor(q.Sort, last)
 	}
 	ids := make([]int64, 0, len(page.Items))
 	for i := range page.Items {

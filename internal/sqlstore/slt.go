@@ -1,0 +1,271 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"liaise"
+)
+
+// Speech and language therapy (SLT): a practitioner requests an SLT
+// assessment for an episode; open requests form the therapist's queue (the
+// therapist's teams, oldest first); the therapist's communication profile
+// answers a request and completes it.
+
+// SLTRequestRecord is a stored request with its names and, once completed,
+// its communication profile.
+type SLTRequestRecord struct {
+	liaise.SLTRequest
+	RequestedByName string
+	Profile         *liaise.CommunicationProfile
+	ProfileByName   string
+}
+
+// SLTQueueItem is an open request on the therapist's queue.
+type SLTQueueItem struct {
+	liaise.SLTRequest
+	RequestedByName string
+	PersonID        int64
+	PersonName      string
+	TeamName        string
+	EpisodeState    liaise.EpisodeState
+}
+
+func sltNotFound() error {
+	return liaise.Errorf(liaise.ENOTFOUND, "Speech and language therapy request was not found.")
+}
+
+// RequestSLT records a request for a speech and language therapy assessment.
+func (db *DB) RequestSLT(ctx context.Context, episodeID int64, r *liaise.SLTRequest) (int64, error) {
+	a := liaise.ActorFrom(ctx)
+	if _, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID); err != nil {
+		return 0, err
+	}
+	if err := r.Validate(); err != nil {
+		return 0, err
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		e, err := loadEpisodeRow(ctx, tx, episodeID)
+		if err != nil {
+			return err
+		}
+		if e.State.Terminal() {
+			return fieldError("reason", "The episode is closed: a request cannot be made")
+		}
+		r.EpisodeID, r.RequestedBy, r.RequestedAt, r.Status, r.Version = episodeID, a.UserID, tx.Now, liaise.SLTOpen, 1
+		r.ID, err = tx.InsertID(ctx, `INSERT INTO slt_requests (episode_id, reason, urgency, requested_by, requested_at, status, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, episodeID, r.Reason, r.Urgency, nullID(a.UserID), tx.Now, liaise.SLTOpen, tx.Now)
+		if err != nil {
+			return err
+		}
+		if err := auditWrite(ctx, tx, a, liaise.AuditCreate, "slt_request", r.ID, e.ProviderID, e.TeamID, "urgency "+r.Urgency); err != nil {
+			return err
+		}
+		return addPersonEvent(ctx, tx, a, e.PersonID, "slt_request", "Speech and language therapy assessment requested")
+	})
+	if err != nil {
+		return 0, err
+	}
+	return r.ID, nil
+}
+
+const sltCols = `r.id, r.episode_id, r.reason, r.urgency, r.requested_by, COALESCE(u.display_name, 'System'), r.requested_at, r.status, r.version`
+
+func scanSLT(rows interface{ Scan(...any) error }, r *liaise.SLTRequest, name *string, extra ...any) error {
+	var by sql.NullInt64
+	err := rows.Scan(append([]any{&r.ID, &r.EpisodeID, &r.Reason, &r.Urgency, &by, name, &r.RequestedAt, &r.Status, &r.Version}, extra...)...)
+	r.RequestedBy = by.Int64
+	return err
+}
+
+// ListSLTRequests returns an episode's SLT requests, newest first, each
+// with its communication profile when there is one. Audited.
+func (db *DB) ListSLTRequests(ctx context.Context, episodeID int64) ([]SLTRequestRecord, error) {
+	a := liaise.ActorFrom(ctx)
+	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, `SELECT `+sltCols+`, p.id, p.occurred_at, p.recorded_at, p.user_id, COALESCE(pu.display_name, ''),
+		p.adapted_questioning, p.intermediary_needed, p.strengths, p.difficulties, p.recommendations
+		FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by
+		LEFT JOIN communication_profiles p ON p.request_id = r.id LEFT JOIN users pu ON pu.id = p.user_id
+		WHERE r.episode_id = ? ORDER BY r.requested_at DESC, r.id DESC`, episodeID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SLTRequestRecord
+	for rows.Next() {
+		var r SLTRequestRecord
+		var pid, puser sql.NullInt64
+		var pocc, prec sql.Null[liaise.Time]
+		var aq, need, str, diff, recs sql.NullString
+		if err := scanSLT(rows, &r.SLTRequest, &r.RequestedByName, &pid, &pocc, &prec, &puser, &r.ProfileByName, &aq, &need, &str, &diff, &recs); err != nil {
+			return nil, err
+		}
+		if pid.Valid {
+			r.Profile = &liaise.CommunicationProfile{ID: pid.Int64, RequestID: r.ID, OccurredAt: pocc.V, RecordedAt: prec.V, UserID: puser.Int64,
+				AdaptedQuestioning: aq.String, IntermediaryNeeded: need.String, Strengths: str.String, Difficulties: diff.String, Recommendations: recs.String}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ev := liaise.EventFor(a, liaise.AuditList, "slt_request", 0)
+	ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
+	ev.Subjects = []int64{e.PersonID}
+	ev.Detail = fmt.Sprintf("speech and language therapy requests of episode %d", episodeID)
+	if e.BreakGlass {
+		ev.Detail += ", break-glass"
+	}
+	if err := db.AuditRead(ctx, ev); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SLTQueue returns the open requests of the therapist's teams within their
+// provider, oldest first. The read is audited with the people as subjects.
+func (db *DB) SLTQueue(ctx context.Context) ([]SLTQueueItem, error) {
+	a := liaise.ActorFrom(ctx)
+	if err := liaise.Authorize(a, liaise.CapSLTQueue, liaise.Resource{Type: "slt_request"}); err != nil {
+		return nil, err
+	}
+	var out []SLTQueueItem
+	if len(a.TeamIDs) > 0 || a.System {
+		q := `SELECT ` + sltCols + `, e.person_id, COALESCE(n.given, ''), COALESCE(n.family, ''), t.name, e.state
+			FROM slt_requests r JOIN episodes e ON e.id = r.episode_id LEFT JOIN person_names n ON n.person_id = e.person_id AND n.position = 0 JOIN teams t ON t.id = e.team_id
+			LEFT JOIN users u ON u.id = r.requested_by WHERE r.status = ?`
+		args := []any{liaise.SLTOpen}
+		if !a.System {
+			q += ` AND e.provider_id = ? AND e.team_id IN (?` + strings.Repeat(", ?", len(a.TeamIDs)-1) + `)`
+			args = append(args, a.ProviderID)
+			for _, t := range a.TeamIDs {
+				args = append(args, t)
+			}
+		}
+		rows, err := db.Query(ctx, q+` ORDER BY r.requested_at, r.id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it SLTQueueItem
+			var given, family, state string
+			if err := scanSLT(rows, &it.SLTRequest, &it.RequestedByName, &it.PersonID, &given, &family, &it.TeamName, &state); err != nil {
+				return nil, err
+			}
+			it.PersonName, it.EpisodeState = strings.TrimSpace(given+" "+family), liaise.EpisodeState(state)
+			if it.PersonName == "" {
+				it.PersonName = "Name not known"
+			}
+			out = append(out, it)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	ev := liaise.EventFor(a, liaise.AuditList, "slt_request", 0)
+	ev.ProviderID = a.ProviderID
+	for _, it := range out {
+		ev.Subjects = append(ev.Subjects, it.PersonID)
+	}
+	ev.Detail = fmt.Sprintf("speech and language therapy queue, %d open", len(out))
+	if err := db.AuditRead(ctx, ev); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetSLTRequest returns one request for the therapist, with its episode,
+// under the episode's access rules (team membership or break-glass).
+func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Episode, error) {
+	a := liaise.ActorFrom(ctx)
+	if err := liaise.Authorize(a, liaise.CapSLTQueue, liaise.Resource{Type: "slt_request"}); err != nil {
+		return SLTRequestRecord{}, Episode{}, err
+	}
+	var r SLTRequestRecord
+	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
+		&r.SLTRequest, &r.RequestedByName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, Episode{}, sltNotFound()
+	}
+	if err != nil {
+		return r, Episode{}, err
+	}
+	e, err := db.episodeAccess(ctx, a, liaise.CapSLTQueue, r.EpisodeID)
+	if err != nil {
+		if liaise.ErrorCode(err) == liaise.ENOTFOUND {
+			return SLTRequestRecord{}, Episode{}, sltNotFound()
+		}
+		return SLTRequestRecord{}, e, err
+	}
+	ev := liaise.EventFor(a, liaise.AuditRead, "slt_request", id)
+	ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
+	ev.Subjects = []int64{e.PersonID}
+	if e.BreakGlass {
+		ev.Detail = "break-glass"
+	}
+	if err := db.AuditRead(ctx, ev); err != nil {
+		return SLTRequestRecord{}, Episode{}, err
+	}
+	return r, e, nil
+}
+
+// RecordCommunicationProfile stores the therapist's profile for an open
+// request and completes the request, in one transaction. version is the
+// request's version (0 skips the check, for the API).
+func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, version int, p *liaise.CommunicationProfile) error {
+	a := liaise.ActorFrom(ctx)
+	req, e, err := db.GetSLTRequest(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(db.Now()); err != nil {
+		return err
+	}
+	if version == 0 {
+		version = req.Version
+	}
+	return db.Update(ctx, func(tx *Tx) error {
+		var status string
+		var cur int
+		if err := tx.QueryRow(ctx, `SELECT status, version FROM slt_requests WHERE id = ?`, requestID).Scan(&status, &cur); err != nil {
+			return err
+		}
+		if status != liaise.SLTOpen {
+			return liaise.Errorf(liaise.ECONFLICT, "This request is already %s.", status)
+		}
+		if p.OccurredAt.Before(req.RequestedAt.Time) {
+			return fieldError("occurred_at", "The assessment cannot be before it was requested, at "+req.RequestedAt.Local().Format("15:04 on 2 January 2006"))
+		}
+		if err := tx.UpdateVersioned(ctx, "slt_requests", `UPDATE slt_requests SET status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			liaise.SLTCompleted, tx.Now, requestID, version); err != nil {
+			return err
+		}
+		p.RequestID, p.RecordedAt, p.UserID = requestID, tx.Now, a.UserID
+		var err error
+		p.ID, err = tx.InsertID(ctx, `INSERT INTO communication_profiles (request_id, occurred_at, recorded_at, user_id, adapted_questioning,
+			intermediary_needed, strengths, difficulties, recommendations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			requestID, p.OccurredAt, tx.Now, nullID(a.UserID), p.AdaptedQuestioning, p.IntermediaryNeeded, p.Strengths, p.Difficulties, p.Recommendations)
+		if err != nil {
+			return err
+		}
+		detail := "intermediary needed: " + p.IntermediaryNeeded
+		if e.BreakGlass {
+			detail += ", break-glass"
+		}
+		if err := auditWrite(ctx, tx, a, liaise.AuditCreate, "communication_profile", p.ID, e.ProviderID, e.TeamID, detail); err != nil {
+			return err
+		}
+		if err := auditWrite(ctx, tx, a, liaise.AuditUpdate, "slt_request", requestID, e.ProviderID, e.TeamID, "completed by communication profile"); err != nil {
+			return err
+		}
+		return addPersonEvent(ctx, tx, a, e.PersonID, "communication_profile", "Communication profile recorded")
+	})
+}
