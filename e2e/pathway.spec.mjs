@@ -24,7 +24,8 @@ test('the parts of an episode record are usable and accessible', async ({ page, 
     const res = await visit(page, audit, href)
     expect(res.status(), href).toBe(200)
   }
-  for (const form of ['screening/minimum', 'screening/full', 'consent/new', 'disclosures/new', 'referrals/new', 'contacts/direct', 'contacts/indirect']) {
+  for (const form of ['screening/minimum', 'screening/full', 'assessment/new', 'slt-request', 'consent/new', 'disclosures/new',
+    'outcomes/custody', 'outcomes/court', 'referrals/new', 'contacts/direct', 'contacts/indirect']) {
     const res = await visit(page, audit, `${episode}/${form}`)
     expect(res.status(), form).toBeLessThan(400)
   }
@@ -42,8 +43,18 @@ test('the parts of an episode record are usable and accessible', async ({ page, 
   await expectAccessible(page, audit)
   await expect(page.getByText('Seen in cell 4 with the custody nurse.')).toBeVisible()
 
-  // My tasks and the person's disclosure log.
+  // My tasks, the boards (and a board in initials-only mode).
   await visit(page, audit, '/tasks')
+  await visit(page, audit, '/boards')
+  const board = await page.locator('main a[href^="/boards/"]').first().getAttribute('href')
+  await visit(page, audit, board)
+  await visit(page, audit, board + '?display=initials')
+  await expect(page.getByText('Haddad')).toHaveCount(0)
+  await signOut(page, audit)
+
+  // The speech and language therapist's queue.
+  await signIn(page, audit, 'slt')
+  await visit(page, audit, '/slt')
   await signOut(page, audit)
 
   // The Caldicott Guardian's review queues.
