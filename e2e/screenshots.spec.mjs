@@ -29,6 +29,22 @@ test('screenshots of key pages @screens', async ({ page, audit }) => {
   await signIn(page, audit, 'practitioner')
   await shot(page, '03-home-practitioner')
 
+  // The caseload, a custody suite's board and an episode.
+  await visit(page, audit, '/caseload')
+  await shot(page, '15-caseload')
+  await visit(page, audit, '/boards')
+  const board = await page.getByRole('link', { name: /Preston.*Custody/i }).first().getAttribute('href')
+  await visit(page, audit, board)
+  await shot(page, '16-board')
+  await visit(page, audit, board + '?display=initials')
+  await shot(page, '18-board-initials')
+  await visit(page, audit, '/caseload')
+  const ep = await page.locator('main table a[href^="/episodes/"]').first().getAttribute('href')
+  if (ep && !ep.endsWith('/new')) {
+    await visit(page, audit, ep)
+    await shot(page, '17-episode')
+  }
+
   // People: the find page, the create form with an error, and a person page.
   await visit(page, audit, '/people')
   await shot(page, '12-people-find')
