@@ -190,39 +190,7 @@ func (db *DB) AddContact(ctx context.Context, episodeID int64, c *Contact) error
 // MarkContactInError marks a contact entered in error, with a reason; it
 // stays in the record. A contact is marked once.
 func (db *DB) MarkContactInError(ctx context.Context, episodeID, contactID int64, reason string) error {
-	a := liaise.ActorFrom(ctx)
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID)
-	if err != nil {
-		return err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return fieldError("reason", "Enter why this entry is wrong")
-	}
-	if utf8.RuneCountInString(reason) > 2000 {
-		return fieldError("reason", "The reason must be 2,000 characters or fewer")
-	}
-	return db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE contacts SET entered_in_error = TRUE, error_reason = ?, error_at = ?, error_by = ?
-			WHERE id = ? AND episode_id = ? AND NOT entered_in_error`, reason, tx.Now, nullID(a.UserID), contactID, episodeID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var marked bool
-			err := tx.QueryRow(ctx, `SELECT entered_in_error FROM contacts WHERE id = ? AND episode_id = ?`, contactID, episodeID).Scan(&marked)
-			if errors.Is(err, sql.ErrNoRows) {
-				return liaise.Errorf(liaise.ENOTFOUND, "That contact was not found.")
-			}
-			if err != nil {
-				return err
-			}
-			return liaise.Errorf(liaise.ECONFLICT, "This entry is already marked as entered in error.")
-		}
-		return auditWrite(ctx, tx, a, liaise.AuditUpdate, "contact", contactID, e.ProviderID, e.TeamID, "entered in error")
-	})
+	return db.markEnteredInError(ctx, "contacts", "contact", "contact", episodeID, contactID, reason)
 }
 
 const contactSelect = `SELECT c.id, c.kind, c.occurred_at, c.recorded_at, c.user_id, COALESCE(u.display_name, 'System'), c.duration_minutes,

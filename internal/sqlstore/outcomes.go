@@ -238,39 +238,7 @@ func outcomeTitle(stage, outcome string) string {
 // MarkOutcomeInError marks an outcome entered in error, with a reason; it
 // stays in the record. A handover it made is not undone.
 func (db *DB) MarkOutcomeInError(ctx context.Context, episodeID, outcomeID int64, reason string) error {
-	a := liaise.ActorFrom(ctx)
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID)
-	if err != nil {
-		return err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return fieldError("reason", "Enter why this entry is wrong")
-	}
-	if utf8.RuneCountInString(reason) > 2000 {
-		return fieldError("reason", "The reason must be 2,000 characters or fewer")
-	}
-	return db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE justice_outcomes SET entered_in_error = TRUE, error_reason = ?, error_at = ?, error_by = ?
-			WHERE id = ? AND episode_id = ? AND NOT entered_in_error`, reason, tx.Now, nullID(a.UserID), outcomeID, episodeID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var marked bool
-			err := tx.QueryRow(ctx, `SELECT entered_in_error FROM justice_outcomes WHERE id = ? AND episode_id = ?`, outcomeID, episodeID).Scan(&marked)
-			if errors.Is(err, sql.ErrNoRows) {
-				return liaise.Errorf(liaise.ENOTFOUND, "That outcome was not found.")
-			}
-			if err != nil {
-				return err
-			}
-			return liaise.Errorf(liaise.ECONFLICT, "This entry is already marked as entered in error.")
-		}
-		return auditWrite(ctx, tx, a, liaise.AuditUpdate, "justice_outcome", outcomeID, e.ProviderID, e.TeamID, "entered in error")
-	})
+	return db.markEnteredInError(ctx, "justice_outcomes", "justice_outcome", "outcome", episodeID, outcomeID, reason)
 }
 
 const outcomeSelect = `SELECT o.id, o.stage, o.outcome, o.requirements, o.occurred_at, o.recorded_at, o.user_id, COALESCE(u.display_name, 'System'),
