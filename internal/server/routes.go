@@ -66,7 +66,9 @@ func (s *Server) allRoutes() []Route {
 		s.screeningRoutes(),
 		s.assessmentRoutes(),
 		s.noteRoutes(), s.taskRoutes(),
+		s.youthRoutes(),
 		s.boardRoutes(),
+		s.supportRoutes(),
 	)
 }
 

@@ -298,7 +298,9 @@ var episodeParts = []struct{ Label, Path string }{
 	{"Justice outcomes", "outcomes"},
 	{"Onward referrals", "referrals"},
 	{"Contacts and activities", "contacts"},
+	{"Support work", "support"},
 	{"Case notes", "notes"}, {"Tasks", "tasks"},
+	{"Children and young people", "youth"},
 }
 
 func episodePartLinks(id int64) []NavItem {
