@@ -86,11 +86,8 @@ func (s *Server) contactsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	list, err := s.DB.ListContacts(r.Context(), id)
@@ -146,11 +143,8 @@ var contactFields = []string{"occurred_at", "duration_minutes", "consultation_me
 	"reasonable_adjustment", "counterpart_agency_type", "counterpart_role", "summary", "kind"}
 
 func (s *Server) renderContactForm(w http.ResponseWriter, r *http.Request, status int, kind string, id int64, f *Form) error {
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	today := liaise.DateOf(s.now().In(liaise.London))
@@ -264,11 +258,8 @@ func (s *Server) renderContactError(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	c, err := s.DB.GetContact(r.Context(), id, cid)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,9 +91,7 @@ func (s *Server) episodeForPage(w http.ResponseWriter, r *http.Request) (sqlstor
 // break-glass rights it sends the user to the person's page for a reason.
 func (s *Server) episodeByID(w http.ResponseWriter, r *http.Request, id int64) (sqlstore.Episode, bool, error) {
 	e, err := s.DB.GetEpisode(r.Context(), id)
-	var bge *liaise.BreakGlassError
-	if errors.As(err, &bge) {
-		http.Redirect(w, r, "/people/"+strconv.FormatInt(bge.PersonID, 10), http.StatusSeeOther)
+	if breakGlassRedirect(w, r, err) {
 		return e, false, nil
 	}
 	return e, err == nil, err

@@ -45,11 +45,8 @@ func (s *Server) outcomesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	list, err := s.DB.ListJusticeOutcomes(r.Context(), id)
@@ -109,11 +106,8 @@ type outcomeFormData struct {
 var outcomeFields = []string{"occurred_at", "stage", "outcome", "requirements", "recommendations", "notes", "next_hearing_site_id", "next_hearing_date", "handover_note"}
 
 func (s *Server) renderOutcomeForm(w http.ResponseWriter, r *http.Request, status int, stage string, id int64, f *Form) error {
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	sites, err := s.DB.CourtSites(r.Context())

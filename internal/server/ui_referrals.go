@@ -66,11 +66,8 @@ func (s *Server) referralsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	list, err := s.DB.ListReferrals(r.Context(), id)
@@ -102,11 +99,8 @@ type referralFormData struct {
 var referralFields = []string{"need", "service", "method", "state", "decided_at", "sent_at"}
 
 func (s *Server) renderReferralForm(w http.ResponseWriter, r *http.Request, status int, id int64, f *Form) error {
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	today := liaise.DateOf(s.now().In(liaise.London))
@@ -193,11 +187,8 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	ref, err := s.DB.GetReferral(r.Context(), id, rid)

@@ -60,11 +60,8 @@ func (s *Server) supportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	goals, err := s.DB.ListSupportGoals(r.Context(), id)
@@ -110,11 +107,8 @@ type supportGoalFormData struct {
 var supportGoalFields = []string{"goal_type", "description", "worker_user_id", "set_at", "target_date"}
 
 func (s *Server) renderSupportGoalForm(w http.ResponseWriter, r *http.Request, status int, id int64, f *Form) error {
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	members, err := s.DB.EpisodeTeamMembers(r.Context(), id)
@@ -215,11 +209,8 @@ func (s *Server) renderSupportOutcome(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
-	e, err := s.DB.GetEpisode(r.Context(), id)
-	if breakGlassRedirect(w, r, err) {
-		return nil
-	}
-	if err != nil {
+	e, ok, err := s.episodeByID(w, r, id)
+	if !ok {
 		return err
 	}
 	g, err := s.DB.GetSupportGoal(r.Context(), id, gid)
