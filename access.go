@@ -17,6 +17,7 @@ const (
 	CapAllocate           = "caseload.allocate"   // allocate work to staff
 	CapSLTQueue           = "slt.queue"           // work the speech and language therapy queue
 	CapDisclosureReview   = "disclosure.review"   // review non-consensual disclosures (Caldicott)
+	CapDocumentApprove    = "document.approve"    // approve and issue documents for police and court
 	CapReportAggregate    = "report.aggregate"    // aggregate reports, no identifiable data
 	CapReportIdentifiable = "report.identifiable" // reports and extracts with identifiable data
 	CapAuditSearch        = "audit.search"        // search the audit trail
@@ -45,6 +46,7 @@ var AllCapabilities = []Capability{
 	{CapAllocate, "Allocate work to staff"},
 	{CapSLTQueue, "Work the speech and language therapy queue"},
 	{CapDisclosureReview, "Review disclosures made without consent"},
+	{CapDocumentApprove, "Approve and issue documents for police and court"},
 	{CapReportAggregate, "Run aggregate reports (no identifiable data)"},
 	{CapReportIdentifiable, "Run reports and extracts with identifiable data"},
 	{CapAuditSearch, "Search the audit trail"},
@@ -224,13 +226,13 @@ func SystemActor(requestID string) *Actor {
 // by migration. These roles are shared across providers and changed only by
 // the system operator; administrators add roles for their own provider.
 var BuiltInRoles = []Role{
-	{Code: "practitioner", Name: "Practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapCodesRead, CapOrgRead, CapAPITokens}},
-	{Code: "senior_practitioner", Name: "Senior practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapCodesRead, CapOrgRead, CapAPITokens}},
-	{Code: "slt", Name: "Speech and language therapist", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapSLTQueue, CapCodesRead, CapOrgRead, CapAPITokens}},
+	{Code: "practitioner", Name: "Practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapDocumentApprove, CapBreakGlass, CapCaseloadTeam, CapCodesRead, CapOrgRead, CapAPITokens}},
+	{Code: "senior_practitioner", Name: "Senior practitioner", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapDocumentApprove, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapCodesRead, CapOrgRead, CapAPITokens}},
+	{Code: "slt", Name: "Speech and language therapist", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapDocumentApprove, CapBreakGlass, CapCaseloadTeam, CapSLTQueue, CapCodesRead, CapOrgRead, CapAPITokens}},
 	{Code: "str_worker", Name: "STR worker", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapCodesRead, CapOrgRead}},
 	{Code: "peer_support_worker", Name: "Peer support worker", Capabilities: []string{CapRecordRead, CapRecordWrite, CapCodesRead, CapOrgRead}},
 	{Code: "care_navigator", Name: "Care navigator", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapCaseloadTeam, CapCodesRead, CapOrgRead}},
-	{Code: "team_manager", Name: "Team manager", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapDisclosureReview, CapReportAggregate, CapReportIdentifiable, CapCodesRead, CapOrgRead, CapAPITokens}},
+	{Code: "team_manager", Name: "Team manager", Capabilities: []string{CapPersonSearch, CapRecordRead, CapRecordWrite, CapDocumentApprove, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapDisclosureReview, CapReportAggregate, CapReportIdentifiable, CapCodesRead, CapOrgRead, CapAPITokens}},
 	{Code: "service_manager", Name: "Service manager", Capabilities: []string{CapPersonSearch, CapRecordRead, CapBreakGlass, CapCaseloadTeam, CapAllocate, CapDisclosureReview, CapReportAggregate, CapReportIdentifiable, CapCodesRead, CapOrgRead, CapAPITokens}},
 	{Code: "caldicott_guardian", Name: "Caldicott Guardian", Capabilities: []string{CapPersonSearch, CapRecordRead, CapBreakGlass, CapDisclosureReview, CapAuditSearch, CapReportAggregate, CapCodesRead, CapOrgRead}},
 	{Code: "administrator", Name: "Administrator", Capabilities: []string{CapOrgManage, CapUserManage, CapRoleManage, CapServiceAccounts, CapCodesRead, CapOrgRead, CapAPITokens}},

@@ -17,6 +17,7 @@ const (
 	AuditTokenRevoke   = "token_revoke"
 	AuditBreakGlass    = "break_glass"
 	AuditExport        = "export"
+	AuditPrint         = "print"
 )
 
 // AuditEvent is one append-only entry in the audit trail.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,6 +47,10 @@ type DisclosureRecord struct {
 	// the reviewer is not named on a restricted person (Hidden).
 	PersonName string
 	Hidden     bool
+	// The document version the disclosure shared, if it issued one.
+	DocumentID, DocumentVersionID int64
+	DocumentNumber                int
+	DocumentKind                  string
 }
 
 // Pending reports whether the disclosure still waits for review.
@@ -53,17 +58,20 @@ func (d DisclosureRecord) Pending() bool { return d.NeedsReview && d.ReviewedAt.
 
 const disclosureCols = `d.id, d.provider_id, e.team_id, d.episode_id, d.person_id, d.recipient_agency, d.recipient_role, d.purpose, d.content,
 	d.channel, d.occurred_at, d.recorded_at, d.disclosed_by, COALESCE(du.display_name, ''), d.consent_id, COALESCE(c.scope, ''),
-	d.legal_basis, d.urgent, d.needs_review, d.review_due, d.reviewed_by, COALESCE(ru.display_name, ''), d.reviewed_at, d.outcome, d.comment, p.restricted`
+	d.legal_basis, d.urgent, d.needs_review, d.review_due, d.reviewed_by, COALESCE(ru.display_name, ''), d.reviewed_at, d.outcome, d.comment, p.restricted,
+	COALESCE(dv.id, 0), COALESCE(dv.document_id, 0), COALESCE(dv.number, 0), COALESCE(doc.kind, '')`
 
 const disclosureFrom = ` FROM disclosures d JOIN episodes e ON e.id = d.episode_id JOIN people p ON p.id = d.person_id
-	LEFT JOIN users du ON du.id = d.disclosed_by LEFT JOIN consents c ON c.id = d.consent_id LEFT JOIN users ru ON ru.id = d.reviewed_by`
+	LEFT JOIN users du ON du.id = d.disclosed_by LEFT JOIN consents c ON c.id = d.consent_id LEFT JOIN users ru ON ru.id = d.reviewed_by
+	LEFT JOIN document_versions dv ON dv.id = d.document_version_id LEFT JOIN documents doc ON doc.id = dv.document_id`
 
 func scanDisclosure(row interface{ Scan(...any) error }, d *DisclosureRecord, restricted *bool) error {
 	var by, consent, reviewer sql.NullInt64
 	var basis, outcome, comment sql.NullString
 	err := row.Scan(&d.ID, &d.ProviderID, &d.TeamID, &d.EpisodeID, &d.PersonID, &d.RecipientAgency, &d.RecipientRole, &d.Purpose, &d.Content,
 		&d.Channel, &d.OccurredAt, &d.RecordedAt, &by, &d.DisclosedByName, &consent, &d.ConsentScope, &basis, &d.Urgent, &d.NeedsReview,
-		&d.ReviewDue, &reviewer, &d.ReviewedByName, &d.ReviewedAt, &outcome, &comment, restricted)
+		&d.ReviewDue, &reviewer, &d.ReviewedByName, &d.ReviewedAt, &outcome, &comment, restricted,
+		&d.DocumentVersionID, &d.DocumentID, &d.DocumentNumber, &d.DocumentKind)
 	d.DisclosedBy, d.ConsentID, d.LegalBasis, d.ReviewedBy = by.Int64, consent.Int64, basis.String, reviewer.Int64
 	d.Outcome, d.Comment = outcome.String, comment.String
 	return err
@@ -111,62 +119,74 @@ func (db *DB) RecordDisclosure(ctx context.Context, episodeID int64, d liaise.Di
 	if err := v.Err(); err != nil {
 		return DisclosureRecord{}, err
 	}
-	rec := DisclosureRecord{Disclosure: d, ProviderID: e.ProviderID, TeamID: e.TeamID, PersonID: e.PersonID, DisclosedByName: a.DisplayName}
+	var rec DisclosureRecord
 	err = db.Update(ctx, func(tx *Tx) error {
-		consents, err := loadConsents(ctx, tx, e.ID)
-		if err != nil {
-			return err
-		}
-		bare := make([]liaise.Consent, len(consents))
-		for i, c := range consents {
-			bare[i] = c.Consent
-		}
-		needsReview, err := liaise.CheckDisclosure(d, bare)
-		if err != nil {
-			return err
-		}
-		var consentID, basis, due any
-		if needsReview {
-			rec.NeedsReview, rec.ReviewDue = true, ReviewDue(d.OccurredAt.Time)
-			basis, due = d.LegalBasis, rec.ReviewDue
-		} else {
-			// Consent covers it: the consent, not a basis, is the record.
-			c, _ := liaise.ActiveConsent(bare, liaise.ScopeForRecipient(d.RecipientAgency), d.OccurredAt.Time)
-			rec.ConsentID, rec.ConsentScope, rec.LegalBasis = c.ID, c.Scope, ""
-			consentID = c.ID
-		}
-		rec.RecordedAt = tx.Now
-		rec.ID, err = tx.InsertID(ctx, `INSERT INTO disclosures (provider_id, episode_id, person_id, recipient_agency, recipient_role, purpose, content,
-			channel, occurred_at, recorded_at, disclosed_by, consent_id, legal_basis, urgent, needs_review, review_due)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ProviderID, e.ID, e.PersonID, d.RecipientAgency, d.RecipientRole, d.Purpose, d.Content, d.Channel, d.OccurredAt, tx.Now,
-			nullID(a.UserID), consentID, basis, d.Urgent, needsReview, due)
-		if err != nil {
-			return err
-		}
-		summary := "Information shared with " + agencyLabel(d.RecipientAgency) + " (" + d.RecipientRole + ")"
-		if needsReview {
-			summary += " without consent"
-		}
-		if err := addPersonEvent(ctx, tx, a, e.PersonID, "disclosure", summary); err != nil {
-			return err
-		}
-		// The content may name people, so only the basis goes in the detail.
-		ev := liaise.EventFor(a, liaise.AuditCreate, "disclosure", rec.ID)
-		ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
-		ev.Detail = "to " + d.RecipientAgency + ", "
-		if needsReview {
-			ev.Detail += "legal basis " + d.LegalBasis
-		} else {
-			ev.Detail += "consent " + rec.ConsentScope
-		}
-		ev.Subjects = []int64{e.PersonID}
-		return tx.Audit(ctx, ev)
+		rec, err = insertDisclosure(ctx, tx, a, e, d, 0)
+		return err
 	})
 	if err != nil {
 		return DisclosureRecord{}, err
 	}
 	return rec, nil
+}
+
+// insertDisclosure checks d against the episode's consents, read in tx, and
+// stores it with its person event and audit row; documentVersion names the
+// document version it shared (0: none).
+func insertDisclosure(ctx context.Context, tx *Tx, a *liaise.Actor, e Episode, d liaise.Disclosure, documentVersion int64) (DisclosureRecord, error) {
+	rec := DisclosureRecord{Disclosure: d, ProviderID: e.ProviderID, TeamID: e.TeamID, PersonID: e.PersonID, DisclosedByName: a.DisplayName}
+	consents, err := loadConsents(ctx, tx, e.ID)
+	if err != nil {
+		return rec, err
+	}
+	bare := make([]liaise.Consent, len(consents))
+	for i, c := range consents {
+		bare[i] = c.Consent
+	}
+	needsReview, err := liaise.CheckDisclosure(d, bare)
+	if err != nil {
+		return rec, err
+	}
+	var consentID, basis, due any
+	if needsReview {
+		rec.NeedsReview, rec.ReviewDue = true, ReviewDue(d.OccurredAt.Time)
+		basis, due = d.LegalBasis, rec.ReviewDue
+	} else {
+		// Consent covers it: the consent, not a basis, is the record.
+		c, _ := liaise.ActiveConsent(bare, liaise.ScopeForRecipient(d.RecipientAgency), d.OccurredAt.Time)
+		rec.ConsentID, rec.ConsentScope, rec.LegalBasis = c.ID, c.Scope, ""
+		consentID = c.ID
+	}
+	rec.RecordedAt = tx.Now
+	rec.ID, err = tx.InsertID(ctx, `INSERT INTO disclosures (provider_id, episode_id, person_id, recipient_agency, recipient_role, purpose, content,
+		channel, occurred_at, recorded_at, disclosed_by, consent_id, legal_basis, urgent, needs_review, review_due, document_version_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ProviderID, e.ID, e.PersonID, d.RecipientAgency, d.RecipientRole, d.Purpose, d.Content, d.Channel, d.OccurredAt, tx.Now,
+		nullID(a.UserID), consentID, basis, d.Urgent, needsReview, due, nullID(documentVersion))
+	if err != nil {
+		return rec, err
+	}
+	summary := "Information shared with " + agencyLabel(d.RecipientAgency) + " (" + d.RecipientRole + ")"
+	if needsReview {
+		summary += " without consent"
+	}
+	if err := addPersonEvent(ctx, tx, a, e.PersonID, "disclosure", summary); err != nil {
+		return rec, err
+	}
+	// The content may name people, so only the basis goes in the detail.
+	ev := liaise.EventFor(a, liaise.AuditCreate, "disclosure", rec.ID)
+	ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
+	ev.Detail = "to " + d.RecipientAgency + ", "
+	if needsReview {
+		ev.Detail += "legal basis " + d.LegalBasis
+	} else {
+		ev.Detail += "consent " + rec.ConsentScope
+	}
+	if documentVersion != 0 {
+		ev.Detail += ", document version " + strconv.FormatInt(documentVersion, 10)
+	}
+	ev.Subjects = []int64{e.PersonID}
+	return rec, tx.Audit(ctx, ev)
 }
 
 func agencyLabel(code string) string {
