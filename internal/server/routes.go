@@ -63,6 +63,7 @@ func (s *Server) allRoutes() []Route {
 		s.outcomeRoutes(),
 		s.reviewRoutes(),
 		s.consentRoutes(),
+		s.documentRoutes(),
 		s.screeningRoutes(),
 		s.assessmentRoutes(),
 		s.noteRoutes(), s.taskRoutes(),

@@ -71,6 +71,8 @@ type disclosureRow struct {
 	When, To, Purpose, Channel, Basis, By, Content, Recorded string
 	Urgent, Late, Pending                                    bool
 	Review, EpisodeHref                                      string
+	// Document links the document version the disclosure issued.
+	DocumentHref, DocumentLabel string
 }
 
 func consentLateEntry(occurred, recorded liaise.Time) bool {
@@ -126,6 +128,10 @@ func toDisclosureRow(d sqlstore.DisclosureRecord) disclosureRow {
 		Purpose: codes.Label("disclosure-purposes", d.Purpose), Channel: liaise.LabelOf(liaise.DisclosureChannels, d.Channel), By: d.DisclosedByName,
 		Content: d.Content, Recorded: d.RecordedAt.Local().Format("2 Jan 2006 15:04"), Urgent: d.Urgent, Late: consentLateEntry(d.OccurredAt, d.RecordedAt),
 		Pending: d.Pending(), EpisodeHref: episodeHref(d.EpisodeID)}
+	if d.DocumentID != 0 {
+		row.DocumentHref = documentHref(d.EpisodeID, d.DocumentID) + "/print?v=" + strconv.Itoa(d.DocumentNumber)
+		row.DocumentLabel = liaise.LabelOf(liaise.DocumentKinds, d.DocumentKind) + ", version " + strconv.Itoa(d.DocumentNumber)
+	}
 	if d.ConsentID != 0 {
 		row.Basis = "Consent: " + lowerText(codes.Label("consent-scopes", d.ConsentScope))
 	} else {

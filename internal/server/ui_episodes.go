@@ -295,6 +295,7 @@ var episodeParts = []struct{ Label, Path string }{
 	{"Screening", "screening"},
 	{"Assessment", "assessment"},
 	{"Consent and disclosures", "consent"},
+	{"Documents for police and court", "documents"},
 	{"Justice outcomes", "outcomes"},
 	{"Onward referrals", "referrals"},
 	{"Contacts and activities", "contacts"},

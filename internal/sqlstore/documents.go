@@ -120,11 +120,21 @@ func (db *DB) auditDocumentRead(ctx context.Context, a *liaise.Actor, e Episode,
 	return db.AuditRead(ctx, ev)
 }
 
+// openEpisodeForDocuments opens an episode for reading its documents, with
+// the person's names for the page's heading.
+func (db *DB) openEpisodeForDocuments(ctx context.Context, a *liaise.Actor, episodeID int64) (Episode, error) {
+	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
+	if err != nil {
+		return e, err
+	}
+	return e, loadPersonChildren(ctx, db, &e.Person)
+}
+
 // ListDocuments returns an episode's documents, newest first, each with its
 // latest version. Audited.
 func (db *DB) ListDocuments(ctx context.Context, episodeID int64) ([]Document, Episode, error) {
 	a := liaise.ActorFrom(ctx)
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
+	e, err := db.openEpisodeForDocuments(ctx, a, episodeID)
 	if err != nil {
 		return nil, e, err
 	}
@@ -193,7 +203,7 @@ func loadDocument(ctx context.Context, q queryer, episodeID, id int64) (Document
 // Audited.
 func (db *DB) GetDocument(ctx context.Context, episodeID, id int64) (Document, Episode, error) {
 	a := liaise.ActorFrom(ctx)
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
+	e, err := db.openEpisodeForDocuments(ctx, a, episodeID)
 	if err != nil {
 		return Document{}, e, err
 	}
@@ -208,7 +218,7 @@ func (db *DB) GetDocument(ctx context.Context, episodeID, id int64) (Document, E
 // audited as such, since a printed copy leaves the system.
 func (db *DB) PrintDocument(ctx context.Context, episodeID, id int64, number int) (Document, DocumentVersion, Episode, error) {
 	a := liaise.ActorFrom(ctx)
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
+	e, err := db.openEpisodeForDocuments(ctx, a, episodeID)
 	if err != nil {
 		return Document{}, DocumentVersion{}, e, err
 	}

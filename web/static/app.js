@@ -5,3 +5,10 @@ import { initAll } from './nhsuk/nhsuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 initAll()
+
+// Print buttons (document print pages): the page works without JavaScript
+// through the browser's own print command.
+for (const button of document.querySelectorAll('[data-print]')) {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}
