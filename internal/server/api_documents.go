@@ -15,7 +15,7 @@ import (
 func (s *Server) documentAPIRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}/documents", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiListDocuments,
-			Summary: "The documents of an episode (custody advice notes, court reports, communication profiles), newest first, each with its latest version",
+			Summary:  "The documents of an episode (custody advice notes, court reports, communication profiles), newest first, each with its latest version",
 			Response: documentListJSON{Items: []documentJSON{{}}}},
 		{Method: "POST", Pattern: "/api/v1/episodes/{id}/documents", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiDraftDocument, Status: http.StatusCreated,
 			Summary: "Draft a document of a kind from the record, with the minimum necessary included: health-only, safeguarding and third-party sections start left out",

@@ -129,12 +129,12 @@ func (s *Server) documentDraft(w http.ResponseWriter, r *http.Request) error {
 
 // documentView is a version as the recipient sees it, for the page and print.
 type documentView struct {
-	Title, Status, Version  string
+	Title, Status, Version   string
 	Draft, Issued, Withdrawn bool
-	Header                  []summaryRow
-	IdentityWarning         string
-	Sections                []documentSectionView
-	Footer                  []string
+	Header                   []summaryRow
+	IdentityWarning          string
+	Sections                 []documentSectionView
+	Footer                   []string
 }
 
 type documentSectionView struct {
@@ -222,11 +222,11 @@ func toDocumentView(doc sqlstore.Document, v sqlstore.DocumentVersion) documentV
 
 type documentPageData struct {
 	episodeHeading
-	DocumentsHref string
-	Doc           documentView
-	Status        personTag
-	Version       int
-	Versions      []documentVersionRow
+	DocumentsHref                                               string
+	Doc                                                         documentView
+	Status                                                      personTag
+	Version                                                     int
+	Versions                                                    []documentVersionRow
 	EditHref, ApproveAction, IssueHref, WithdrawHref, PrintHref string
 	CanEdit, CanApprove, CanIssue, CanWithdraw                  bool
 	Withdrawal                                                  string
