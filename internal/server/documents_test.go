@@ -45,7 +45,7 @@ func TestDocumentPages(t *testing.T) {
 		resp, body = env.get(c, edit)
 		if resp.StatusCode != 200 || !strings.Contains(body, `id="include_risk" name="include_risk" type="checkbox" value="yes" checked`) ||
 			strings.Contains(body, `name="include_safeguarding" type="checkbox" value="yes" checked`) || !strings.Contains(body, "A child at home alone") ||
-			!strings.Contains(body, "Left out by default") {
+			!strings.Contains(body, `<details class="nhsuk-details" open>`) {
 			t.Fatalf("edit form: %d\n%.4000s", resp.StatusCode, body)
 		}
 

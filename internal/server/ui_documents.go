@@ -353,6 +353,9 @@ type documentFormData struct {
 	Version                int
 	Sections, Sensitive    []documentFormSection
 	WasIssued              bool
+	// SensitiveOpen opens the left-out sections when any has something in
+	// it (drafted text, or the writer chose to include it).
+	SensitiveOpen bool
 }
 
 type documentFormSection struct {
@@ -381,6 +384,7 @@ func (s *Server) renderDocumentForm(w http.ResponseWriter, r *http.Request, stat
 		if sec.Sensitive != "" {
 			fs.Sensitive = liaise.LabelOf(liaise.SensitivityLabels, sec.Sensitive)
 			d.Sensitive = append(d.Sensitive, fs)
+			d.SensitiveOpen = d.SensitiveOpen || f.Get("text_"+sec.Key) != "" || f.Get("include_"+sec.Key) == "yes" || f.Error("reason_"+sec.Key) != ""
 		} else {
 			d.Sections = append(d.Sections, fs)
 		}
