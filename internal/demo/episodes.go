@@ -380,6 +380,9 @@ func (g *episodeGen) episode(provider string, person int, site string, final lia
 			s.Disclosure = &liaise.Disclosure{RecipientAgency: liaise.RecipientPolice, RecipientRole: "Custody sergeant",
 				Purpose: liaise.PurposeInterviewAdaptations, Channel: liaise.ChannelVerbal, ConsentScope: liaise.ScopeSharePolice,
 				Content: pickOf(g, disclosures)}
+			// Open episodes that shared with police also have the advice
+			// note issued (no random draw, so the rest of the demo is unchanged).
+			s.AdviceNote = !final.Terminal()
 		}
 	}
 	if g.chance(0.8) {

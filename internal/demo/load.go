@@ -60,7 +60,8 @@ func Load(ctx context.Context, db *sqlstore.DB, env string, out io.Writer) (sqls
 	if err != nil {
 		return c, fmt.Errorf("demo episodes: %w", err)
 	}
-	fmt.Fprintf(out, "demo episodes: created %d episodes across %d sites\n", ec.Episodes, ec.Sites)
+	fmt.Fprintf(out, "demo episodes: created %d episodes across %d sites, with %d screenings, %d consents, %d disclosures and %d issued advice notes\n",
+		ec.Episodes, ec.Sites, ec.Screenings, ec.Consents, ec.Disclosures, ec.Documents)
 	fmt.Fprintf(out, "demo accounts (password %s): %s\n", Password, strings.Join(names, ", "))
 	return c, nil
 }

@@ -33,6 +33,9 @@ type EpisodeSeed struct {
 	Notes      []NoteSeed
 	Consent    bool // consent to share with the police, given verbally
 	Disclosure *liaise.Disclosure
+	// AdviceNote drafts a custody advice note from the record, approves it
+	// and issues it to the custody sergeant (needs Consent).
+	AdviceNote bool
 	Contact    *Contact
 	Referral   *NewReferralInput
 	// ObtainedBy is the username of who asked for consent.
@@ -56,7 +59,7 @@ type NoteSeed struct {
 
 // EpisodeCounts says what LoadDemoEpisodes created.
 type EpisodeCounts struct {
-	Episodes, Sites, Transitions, Screenings, Notes, Consents, Disclosures, Contacts, Referrals int
+	Episodes, Sites, Transitions, Screenings, Notes, Consents, Disclosures, Documents, Contacts, Referrals int
 }
 
 // ErrEpisodesExist refuses a second demo episode load.
@@ -341,6 +344,12 @@ func (db *DB) LoadDemoEpisodes(ctx context.Context, seeds []EpisodeSeed) (Episod
 			}
 			c.Disclosures++
 		}
+		if s.AdviceNote {
+			if err := db.demoAdviceNote(ctx, p.id, users[s.Provider][s.ObtainedBy], liaise.NewTime(minTime(base.Add(15*time.Minute), now.Time))); err != nil {
+				return c, fmt.Errorf("demo episode %d advice note: %w", p.id, err)
+			}
+			c.Documents++
+		}
 		if s.Contact != nil {
 			ct := *s.Contact
 			ct.OccurredAt = base
@@ -360,6 +369,28 @@ func (db *DB) LoadDemoEpisodes(ctx context.Context, seeds []EpisodeSeed) (Episod
 		}
 	}
 	return c, nil
+}
+
+// demoAdviceNote drafts, approves and issues a custody advice note as the
+// practitioner who asked for consent (as the operator when they may not
+// approve documents or open the episode), so the documents pages have something real to show.
+func (db *DB) demoAdviceNote(ctx context.Context, episodeID, userID int64, at liaise.Time) error {
+	if a, err := db.LoadActor(ctx, userID); err == nil && a.Can(liaise.CapDocumentApprove) {
+		if _, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID); err == nil {
+			ctx = liaise.WithActor(ctx, a)
+		}
+	}
+	d, err := db.DraftDocument(ctx, episodeID, liaise.DocAdviceNote)
+	if err != nil {
+		return err
+	}
+	if err := db.ApproveDocument(ctx, episodeID, d.ID, d.Version); err != nil {
+		return err
+	}
+	_, err = db.IssueDocument(ctx, episodeID, d.ID, d.Version+1, IssueInput{Identity: liaise.IdentityCheck{Method: "custody_record", Confirmed: true},
+		Disclosure: liaise.Disclosure{RecipientAgency: liaise.RecipientPolice, RecipientRole: "Custody sergeant", Purpose: liaise.PurposeInterviewAdaptations,
+			Channel: liaise.ChannelSecureEmail, OccurredAt: at}})
+	return err
 }
 
 func minTime(a, b time.Time) time.Time {
