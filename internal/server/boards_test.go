@@ -55,6 +55,16 @@ func TestBoardAndCaseloadFilterPages(t *testing.T) {
 		if resp, _ := env.api("GET", "/api/v1/boards/site/"+site, env.otherProviderToken(), ""); resp.StatusCode != 404 {
 			t.Errorf("other provider's board: %d", resp.StatusCode)
 		}
+		// The same board by its one id; a malformed id is not found.
+		resp, body = env.api("GET", "/api/v1/boards/site-"+site, env.token("practitioner"), "")
+		if resp.StatusCode != 200 || !strings.Contains(body, "Casey Brook") {
+			t.Errorf("board by one id: %d %s", resp.StatusCode, body)
+		}
+		for _, bad := range []string{"ward-" + site, "site-x", "site"} {
+			if resp, _ := env.api("GET", "/api/v1/boards/"+bad, env.token("practitioner"), ""); resp.StatusCode != 404 {
+				t.Errorf("board %q: %d", bad, resp.StatusCode)
+			}
+		}
 		// The team caseload's filters.
 		team := itoa(int(env.Team))
 		resp, body = env.get(c, "/caseload?team_id="+team)

@@ -25,6 +25,10 @@ func (s *Server) boardRoutes() []Route {
 			Summary:  "A site's or hub's board (kind site or hub): waiting (oldest first), deferred with retry times, arrived out of hours, today's court list",
 			Response: boardJSON{Waiting: []boardItemJSON{{}}},
 			Query:    []QueryParam{{"display", "initials: initials instead of names, and no dates of birth"}}},
+		{Method: "GET", Pattern: "/api/v1/boards/{board}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiBoard,
+			Summary:  "A board by its one id, site-{id} or hub-{id} (the same board as /api/v1/boards/{kind}/{id})",
+			Response: boardJSON{Waiting: []boardItemJSON{{}}},
+			Query:    []QueryParam{{"display", "initials: initials instead of names, and no dates of birth"}}},
 	}
 }
 
@@ -70,13 +74,17 @@ type boardData struct {
 }
 
 func (s *Server) loadBoard(r *http.Request) (sqlstore.Board, bool, error) {
-	kind := r.PathValue("kind")
+	kind, idText := r.PathValue("kind"), r.PathValue("id")
+	if b := r.PathValue("board"); b != "" {
+		// One opaque id: "site-12" or "hub-3".
+		kind, idText, _ = strings.Cut(b, "-")
+	}
 	if kind != sqlstore.BoardSite && kind != sqlstore.BoardHub {
 		return sqlstore.Board{}, false, notFoundError()
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return sqlstore.Board{}, false, err
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return sqlstore.Board{}, false, notFoundError()
 	}
 	initials := false
 	switch r.URL.Query().Get("display") {
