@@ -22,12 +22,19 @@ func (s *Server) documentRoutes() []Route {
 		{Method: "GET", Pattern: "/episodes/{id}/documents", Cap: liaise.CapRecordRead, Personal: true, Handler: s.documentsPage},
 		{Method: "POST", Pattern: "/episodes/{id}/documents", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.documentDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.documentPage},
-		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.documentEdit},
+		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/edit", Cap: liaise.CapRecordWrite, Personal: true,
+			Handler: s.documentFormPage(liaise.DocActionEdit, func(w http.ResponseWriter, r *http.Request, doc sqlstore.Document, e sqlstore.Episode) error {
+				return s.renderDocumentForm(w, r, http.StatusOK, doc, e, documentFormFromVersion(doc.Latest, doc.Version))
+			})},
 		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.documentSave},
 		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/approve", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentApprove},
-		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/issue", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentIssueForm},
+		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/issue", Cap: liaise.CapDocumentApprove, Personal: true,
+			Handler: s.documentFormPage(liaise.DocActionIssue, s.documentIssueForm)},
 		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/issue", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentIssue},
-		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/withdraw", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentWithdrawForm},
+		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/withdraw", Cap: liaise.CapDocumentApprove, Personal: true,
+			Handler: s.documentFormPage(liaise.DocActionWithdraw, func(w http.ResponseWriter, r *http.Request, doc sqlstore.Document, e sqlstore.Episode) error {
+				return s.renderDocumentWithdraw(w, r, http.StatusOK, doc, e, NewForm(nil))
+			})},
 		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/withdraw", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentWithdraw},
 		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/print", Cap: liaise.CapRecordRead, Personal: true, Handler: s.documentPrint},
 	}, s.documentAPIRoutes())
@@ -254,6 +261,31 @@ func (s *Server) documentFor(w http.ResponseWriter, r *http.Request) (sqlstore.D
 	return doc, e, err == nil, err
 }
 
+// documentPost opens the path's document for a posted form.
+func (s *Server) documentPost(w http.ResponseWriter, r *http.Request) (sqlstore.Document, sqlstore.Episode, *Form, bool, error) {
+	doc, e, ok, err := s.documentFor(w, r)
+	if !ok {
+		return doc, e, nil, false, err
+	}
+	f, err := orgParseForm(r)
+	return doc, e, f, err == nil, err
+}
+
+// documentFormPage shows the form of an action on the path's document,
+// once the action is allowed on its latest version.
+func (s *Server) documentFormPage(action string, show func(http.ResponseWriter, *http.Request, sqlstore.Document, sqlstore.Episode) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		doc, e, ok, err := s.documentFor(w, r)
+		if !ok {
+			return err
+		}
+		if err := liaise.DocumentActionAllowed(doc.Status, action); err != nil {
+			return err
+		}
+		return show(w, r, doc, e)
+	}
+}
+
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) error {
 	doc, e, ok, err := s.documentFor(w, r)
 	if !ok {
@@ -301,12 +333,8 @@ func (s *Server) renderDocumentPage(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) documentApprove(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
+	doc, e, f, ok, err := s.documentPost(w, r)
 	if !ok {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
 		return err
 	}
 	err = s.DB.ApproveDocument(r.Context(), doc.EpisodeID, doc.ID, f.Int("version"))
@@ -396,24 +424,9 @@ func (s *Server) renderDocumentForm(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
-func (s *Server) documentEdit(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
-	if !ok {
-		return err
-	}
-	if err := liaise.DocumentActionAllowed(doc.Status, liaise.DocActionEdit); err != nil {
-		return err
-	}
-	return s.renderDocumentForm(w, r, http.StatusOK, doc, e, documentFormFromVersion(doc.Latest, doc.Version))
-}
-
 func (s *Server) documentSave(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
+	doc, e, f, ok, err := s.documentPost(w, r)
 	if !ok {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
 		return err
 	}
 	var secs []liaise.DocumentSection
@@ -479,14 +492,7 @@ func (s *Server) renderDocumentIssue(w http.ResponseWriter, r *http.Request, sta
 	return nil
 }
 
-func (s *Server) documentIssueForm(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
-	if !ok {
-		return err
-	}
-	if err := liaise.DocumentActionAllowed(doc.Status, liaise.DocActionIssue); err != nil {
-		return err
-	}
+func (s *Server) documentIssueForm(w http.ResponseWriter, r *http.Request, doc sqlstore.Document, e sqlstore.Episode) error {
 	f := NewForm(nil)
 	f.Set("recipient_agency", liaise.DocumentRecipients(doc.Kind)[0])
 	f.Set("purpose", liaise.DocumentPurpose(doc.Kind))
@@ -495,12 +501,8 @@ func (s *Server) documentIssueForm(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) documentIssue(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
+	doc, e, f, ok, err := s.documentPost(w, r)
 	if !ok {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
 		return err
 	}
 	in := sqlstore.IssueInput{Identity: liaise.IdentityCheck{Method: f.Get("identity_method"), Confirmed: f.Get("identity_confirmed") == "yes"},
@@ -541,24 +543,9 @@ func (s *Server) renderDocumentWithdraw(w http.ResponseWriter, r *http.Request, 
 	return nil
 }
 
-func (s *Server) documentWithdrawForm(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
-	if !ok {
-		return err
-	}
-	if err := liaise.DocumentActionAllowed(doc.Status, liaise.DocActionWithdraw); err != nil {
-		return err
-	}
-	return s.renderDocumentWithdraw(w, r, http.StatusOK, doc, e, NewForm(nil))
-}
-
 func (s *Server) documentWithdraw(w http.ResponseWriter, r *http.Request) error {
-	doc, e, ok, err := s.documentFor(w, r)
+	doc, e, f, ok, err := s.documentPost(w, r)
 	if !ok {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
 		return err
 	}
 	err = s.DB.WithdrawDocument(r.Context(), doc.EpisodeID, doc.ID, f.Int("version"), f.Get("reason"))
