@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -293,6 +292,10 @@ func (s *Server) keepAfterSignOut(w http.ResponseWriter, r *http.Request) {
 		msg = "You were signed out, so the form was not saved. What you entered has been kept as a draft: sign in to carry on."
 	}
 	if r.Header.Get(backgroundHeader) != "" {
+		msg = "You have been signed out, and what you type now cannot be kept. Sign in again to carry on."
+		if kept {
+			msg = "You have been signed out. What you typed is kept as a draft: sign in again to carry on."
+		}
 		writeJSON(w, http.StatusUnauthorized, draftSavedJSON{SignedOut: true, Kept: kept, SignIn: signIn, Message: msg})
 		return
 	}
@@ -329,10 +332,4 @@ func (s *Server) cleanUpDrafts(ctx context.Context) {
 	if _, err := s.DB.DeleteExpiredDrafts(ctx, s.now()); err != nil && ctx.Err() == nil {
 		s.Log.Error("draft clean-up", slog.Any("err", err))
 	}
-}
-
-// errIsBreakGlass reports whether err asks for a break-glass reason.
-func errIsBreakGlass(err error) bool {
-	var bge *liaise.BreakGlassError
-	return errors.As(err, &bge)
 }
