@@ -377,3 +377,22 @@ func TestDraftRoutesHaveTheirForm(t *testing.T) {
 		t.Errorf("only %d routes keep drafts", n)
 	}
 }
+
+// TestDraftsPurgedByTheCleanUpJob checks the session clean-up job (under its
+// lease) purges drafts older than 14 days.
+func TestDraftsPurgedByTheCleanUpJob(t *testing.T) {
+	env := newTestEnv(t)
+	id, _ := env.screeningEpisode()
+	page := "/episodes/" + strconv.FormatInt(id, 10) + "/screening/full"
+	me := env.Users["practitioner"]
+	env.postForm(env.client("practitioner"), page, draftForm("save", "advice_to_custody", "Old draft"))
+	env.Server.cleanUpSessions(context.Background(), "test")
+	if env.draftCount(me) != 1 {
+		t.Fatal("a fresh draft was purged")
+	}
+	env.advance(15 * 24 * time.Hour)
+	env.Server.cleanUpSessions(context.Background(), "test")
+	if n := env.draftCount(me); n != 0 {
+		t.Fatalf("%d drafts left after 15 days", n)
+	}
+}
