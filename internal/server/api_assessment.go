@@ -24,7 +24,7 @@ func (s *Server) assessmentAPIRoutes() []Route {
 		{Method: "GET", Pattern: "/api/v1/slt/requests", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.apiSLTQueue,
 			Summary: "The speech and language therapy queue: open requests of the therapist's teams, oldest first", Response: sltQueueJSON{Items: []sltRequestJSON{{}}}},
 		{Method: "POST", Pattern: "/api/v1/slt/requests/{id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.apiRecordProfile, Status: http.StatusCreated,
-			Summary: "Record the communication profile for an open request, completing it (If-Match with the request's version is optional)",
+			Summary: "Record the communication profile for an open request, completing it (If-Match with the request's version is required)",
 			Request: profileBody{}, Response: profileJSON{}},
 	}
 }
@@ -221,6 +221,12 @@ func (s *Server) apiRecordProfile(w http.ResponseWriter, r *http.Request) error 
 	if err != nil || id <= 0 {
 		return notFoundError()
 	}
+	// Answering a request changes it (it becomes completed): send the
+	// version last read, so a concurrent answer is not overwritten.
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	var b profileBody
 	if err := readJSON(r, &b); err != nil {
 		return err
@@ -229,14 +235,6 @@ func (s *Server) apiRecordProfile(w http.ResponseWriter, r *http.Request) error 
 		Difficulties: b.Difficulties, Recommendations: b.Recommendations}
 	if p.OccurredAt, err = parseAPITime("occurred_at", b.OccurredAt); err != nil {
 		return err
-	}
-	version := 0
-	if h := r.Header.Get("If-Match"); h != "" {
-		v, err := ifMatch(r)
-		if err != nil {
-			return err
-		}
-		version = v
 	}
 	if err := s.DB.RecordCommunicationProfile(r.Context(), id, version, p); err != nil {
 		return err

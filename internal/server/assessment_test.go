@@ -110,9 +110,23 @@ func TestAssessmentPages(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, `name="intermediary_needed"`) {
 			t.Fatalf("profile form: %d\n%.3000s", resp.StatusCode, body)
 		}
+		if !strings.Contains(body, `name="version" value="1"`) {
+			t.Fatalf("profile form carries no version:\n%.3000s", body)
+		}
 		resp, body = env.postForm(slt, prof, assessmentForm("version", "1", "intermediary_needed", "yes"))
 		if resp.StatusCode != 422 || !strings.Contains(body, `href="#adapted_questioning"`) {
 			t.Fatalf("invalid profile: %d\n%.3000s", resp.StatusCode, body)
+		}
+		// A stale or missing version is refused in the error summary, and nothing is saved.
+		for _, v := range []string{"7", ""} {
+			resp, body = env.postForm(slt, prof, assessmentForm("version", v, "adapted_questioning", "Stale advice", "intermediary_needed", "no"))
+			if resp.StatusCode != http.StatusPreconditionFailed || !strings.Contains(body, "nhsuk-error-summary") ||
+				!strings.Contains(body, "Someone else has changed or answered this request") || !strings.Contains(body, "Stale advice") {
+				t.Fatalf("stale profile (version %q): %d\n%.3000s", v, resp.StatusCode, body)
+			}
+		}
+		if n := env.count(`SELECT COUNT(*) FROM communication_profiles`); n != 0 {
+			t.Fatalf("stale profile saved: %d", n)
 		}
 		resp, body = env.postForm(slt, prof, assessmentForm("version", "1", "adapted_questioning", "One short question at a time", "intermediary_needed", "yes",
 			"strengths", "Good with pictures"))
@@ -183,15 +197,21 @@ func TestAssessmentAPI(t *testing.T) {
 		}
 		path := "/api/v1/slt/requests/" + req.ID + "/profile"
 		now := env.clock().Format(time.RFC3339)
-		resp, body = env.api("POST", path, stok, `{"occurred_at":"2026-11-23T10:00:00Z","intermediary_needed":"perhaps"}`)
+		if resp, _ := env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Avoid yes/no questions","intermediary_needed":"unsure"}`); resp.StatusCode != http.StatusPreconditionRequired {
+			t.Errorf("profile without If-Match: %d", resp.StatusCode)
+		}
+		if resp, _ := env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Avoid yes/no questions","intermediary_needed":"unsure"}`, "If-Match", `"9"`); resp.StatusCode != http.StatusPreconditionFailed {
+			t.Errorf("profile with a stale If-Match: %d", resp.StatusCode)
+		}
+		resp, body = env.api("POST", path, stok, `{"occurred_at":"2026-11-23T10:00:00Z","intermediary_needed":"perhaps"}`, "If-Match", `"1"`)
 		if resp.StatusCode != 422 || !strings.Contains(body, `"adapted_questioning"`) || !strings.Contains(body, `"intermediary_needed"`) {
 			t.Fatalf("invalid profile: %d %s", resp.StatusCode, body)
 		}
-		resp, body = env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Avoid yes/no questions","intermediary_needed":"unsure"}`)
+		resp, body = env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Avoid yes/no questions","intermediary_needed":"unsure"}`, "If-Match", `"1"`)
 		if resp.StatusCode != 201 {
 			t.Fatalf("profile: %d %s", resp.StatusCode, body)
 		}
-		if resp, _ := env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Again","intermediary_needed":"no"}`); resp.StatusCode != 409 {
+		if resp, _ := env.api("POST", path, stok, `{"occurred_at":"`+now+`","adapted_questioning":"Again","intermediary_needed":"no"}`, "If-Match", `"2"`); resp.StatusCode != 409 {
 			t.Errorf("second profile: %d", resp.StatusCode)
 		}
 		resp, body = env.api("GET", "/api/v1/slt/requests", stok, "")

@@ -124,6 +124,17 @@ func TestEpisodeAPI(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, `"urgency": "urgent"`) {
 			t.Fatalf("patch: %d %s", resp.StatusCode, body)
 		}
+		// A PATCH without If-Match, or with the version before the last
+		// change, is refused and changes nothing.
+		if resp, _ := env.api("PATCH", loc, tok, `{"urgency":"routine"}`); resp.StatusCode != http.StatusPreconditionRequired {
+			t.Errorf("patch without If-Match: %d", resp.StatusCode)
+		}
+		if resp, body := env.api("PATCH", loc, tok, `{"urgency":"routine"}`, "If-Match", `"2"`); resp.StatusCode != http.StatusPreconditionFailed || !strings.Contains(body, "Someone else changed this record") {
+			t.Errorf("stale patch: %d %s", resp.StatusCode, body)
+		}
+		if _, body := env.api("GET", loc, tok, ""); !strings.Contains(body, `"urgency": "urgent"`) {
+			t.Errorf("a refused patch changed the episode: %s", body)
+		}
 		resp, body = env.api("GET", "/api/v1/episodes?assigned=me", tok, "")
 		if resp.StatusCode != 200 || !strings.Contains(body, "Alex Smith") {
 			t.Errorf("my caseload: %d %s", resp.StatusCode, body)

@@ -16,6 +16,9 @@ type Form struct {
 	Values url.Values
 	Errors map[string]string
 	order  []string
+	// Draft is set on long forms that save as drafts (ui_drafts.go): the
+	// banner of a restored draft and the draft controls read it.
+	Draft *DraftState
 }
 
 // NewForm wraps submitted values.

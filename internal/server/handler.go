@@ -67,6 +67,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		if !rt.Public {
 			if actor == nil {
+				if rt.Draft != nil && r.Method == http.MethodPost {
+					s.keepAfterSignOut(w, r) // an idle sign-out loses nothing
+					return
+				}
 				if rt.API() || r.Method != http.MethodGet {
 					s.renderError(w, r, liaise.Errorf(liaise.EUNAUTHENTICATED, "Sign in to continue."))
 					return
@@ -80,6 +84,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 					return
 				}
 			}
+		}
+		if rt.Draft != nil && r.Method == http.MethodPost && s.draftAction(w, r, rt.Draft) {
+			return
 		}
 		if err := rt.Handler(w, r); err != nil {
 			s.renderError(w, r, err)

@@ -25,6 +25,9 @@ type Route struct {
 	Personal bool
 	// Config routes show or change configuration data and are audited.
 	Config bool
+	// Draft, on a long form's POST route, opens the form's record so the
+	// form can save as a draft (ui_drafts.go).
+	Draft draftOpener
 	// API documentation: summary, and example request/response values whose
 	// Go types are reflected into the OpenAPI schema.
 	Summary  string

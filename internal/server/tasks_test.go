@@ -101,6 +101,15 @@ func TestTaskPagesAndAutomaticTasks(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reassign: %d\n%.3000s", resp.StatusCode, body)
 		}
+		// The same form again carries the old version: refused in the error
+		// summary, and the task stays with the team manager.
+		resp, body = env.postForm(c, "/tasks/"+tid+"/reassign", url.Values{"assignee_user_id": {itoa(int(env.Users["practitioner"]))}, "version": {tver}})
+		if resp.StatusCode != http.StatusPreconditionFailed || !strings.Contains(body, "nhsuk-error-summary") || !strings.Contains(body, "Someone else changed this record") {
+			t.Fatalf("stale reassign: %d\n%.3000s", resp.StatusCode, body)
+		}
+		if n := env.count(`SELECT COUNT(*) FROM tasks WHERE id = ? AND assignee_user_id = ?`, tid, env.Users["team_manager"]); n != 1 {
+			t.Errorf("a stale reassign moved the task")
+		}
 		_, body = env.get(env.client("team_manager"), "/tasks")
 		if !strings.Contains(body, "Check the court list") {
 			t.Errorf("team manager's tasks:\n%.3000s", body)

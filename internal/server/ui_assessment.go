@@ -18,7 +18,7 @@ func (s *Server) assessmentRoutes() []Route {
 	rs := []Route{
 		{Method: "GET", Pattern: "/episodes/{id}/assessment", Cap: liaise.CapRecordRead, Personal: true, Handler: s.assessmentList},
 		{Method: "GET", Pattern: "/episodes/{id}/assessment/new", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.assessmentNew},
-		{Method: "POST", Pattern: "/episodes/{id}/assessment/new", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.assessmentCreate},
+		{Method: "POST", Pattern: "/episodes/{id}/assessment/new", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.assessmentCreate, Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/slt-request", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltRequestNew},
 		{Method: "POST", Pattern: "/episodes/{id}/slt-request", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltRequestCreate},
 	}
@@ -167,6 +167,9 @@ func (s *Server) renderAssessmentForm(w http.ResponseWriter, r *http.Request, st
 	for _, c := range liaise.RecommendationTypes {
 		d.Recs = append(d.Recs, assessmentRecQ{ID: "rec_" + c, NoteID: "rec_" + c + "_note", Label: codes.Label("recommendation-types", c)})
 	}
+	if err := s.draftForm(r, f, episodeSubject(e)); err != nil {
+		return err
+	}
 	p := s.newPage(r, "Record an assessment: "+d.PersonName)
 	p.Form = f
 	p.Data = d
@@ -254,6 +257,7 @@ func (s *Server) assessmentCreate(w http.ResponseWriter, r *http.Request) error 
 	if f.Valid() {
 		res, err := s.DB.RecordAssessment(r.Context(), id, x)
 		if err == nil {
+			s.draftDone(r)
 			return s.redirect(w, r, assessmentHref(id), assessmentFlash(x, res))
 		}
 		if !f.Absorb(err, s.assessmentFieldOrder()...) {

@@ -20,9 +20,9 @@ func (s *Server) contactRoutes() []Route {
 	return slices.Concat([]Route{
 		{Method: "GET", Pattern: "/episodes/{id}/contacts", Cap: liaise.CapRecordRead, Personal: true, Handler: s.contactsPage},
 		{Method: "GET", Pattern: "/episodes/{id}/contacts/direct", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactNew(sqlstore.ContactDirect)},
-		{Method: "POST", Pattern: "/episodes/{id}/contacts/direct", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactDirect)},
+		{Method: "POST", Pattern: "/episodes/{id}/contacts/direct", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactDirect), Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/contacts/indirect", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactNew(sqlstore.ContactIndirect)},
-		{Method: "POST", Pattern: "/episodes/{id}/contacts/indirect", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactIndirect)},
+		{Method: "POST", Pattern: "/episodes/{id}/contacts/indirect", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactIndirect), Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/contacts/{cid}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactErrorForm},
 		{Method: "POST", Pattern: "/episodes/{id}/contacts/{cid}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactErrorSave},
 	}, s.contactAPIRoutes(), s.referralRoutes(), s.referralAPIRoutes())
@@ -163,6 +163,9 @@ func (s *Server) renderContactForm(w http.ResponseWriter, r *http.Request, statu
 		d.Heading = "Record an indirect activity"
 		d.Agencies = labelOptions(sqlstore.CounterpartAgencyTypes)
 	}
+	if err := s.draftForm(r, f, episodeSubject(e)); err != nil {
+		return err
+	}
 	p := s.newPage(r, d.Heading)
 	p.Form = f
 	p.Data = d
@@ -228,6 +231,7 @@ func (s *Server) contactCreate(kind string) handlerFunc {
 				if c.Late() {
 					flash += " (flagged as a late entry: recorded more than 24 hours after it happened)"
 				}
+				s.draftDone(r)
 				return s.redirect(w, r, episodeHref(id)+"/contacts", flash)
 			}
 			if breakGlassRedirect(w, r, err) {

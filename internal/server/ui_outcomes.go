@@ -19,9 +19,9 @@ func (s *Server) outcomeRoutes() []Route {
 	return slices.Concat([]Route{
 		{Method: "GET", Pattern: "/episodes/{id}/outcomes", Cap: liaise.CapRecordRead, Personal: true, Handler: s.outcomesPage},
 		{Method: "GET", Pattern: "/episodes/{id}/outcomes/custody", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeNew(liaise.StageCustody)},
-		{Method: "POST", Pattern: "/episodes/{id}/outcomes/custody", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCustody)},
+		{Method: "POST", Pattern: "/episodes/{id}/outcomes/custody", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCustody), Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/outcomes/court", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeNew(liaise.StageCourt)},
-		{Method: "POST", Pattern: "/episodes/{id}/outcomes/court", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCourt)},
+		{Method: "POST", Pattern: "/episodes/{id}/outcomes/court", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCourt), Draft: s.episodeDraft},
 	}, s.outcomeAPIRoutes())
 }
 
@@ -133,6 +133,9 @@ func (s *Server) renderOutcomeForm(w http.ResponseWriter, r *http.Request, statu
 	for _, st := range sites {
 		d.Courts = append(d.Courts, Option{Value: strconv.FormatInt(st.ID, 10), Label: st.Name})
 	}
+	if err := s.draftForm(r, f, episodeSubject(e)); err != nil {
+		return err
+	}
 	p := s.newPage(r, d.Heading)
 	p.Form = f
 	p.Data = d
@@ -196,6 +199,7 @@ func (s *Server) outcomeCreate(stage string) handlerFunc {
 		if f.Valid() {
 			err := s.DB.AddJusticeOutcome(r.Context(), id, &o)
 			if err == nil {
+				s.draftDone(r)
 				flash := "Outcome recorded"
 				if o.Late() {
 					flash += " (flagged as a late entry: recorded more than 24 hours after it happened)"

@@ -24,11 +24,11 @@ func (s *Server) peopleRoutes() []Route {
 		{Method: "GET", Pattern: "/people", Cap: liaise.CapPersonSearch, Handler: s.peopleFind},
 		{Method: "GET", Pattern: "/people/search", Cap: liaise.CapPersonSearch, Personal: true, Handler: s.peopleSearch},
 		{Method: "GET", Pattern: "/people/new", Cap: liaise.CapRecordWrite, Handler: s.personNew},
-		{Method: "POST", Pattern: "/people/new", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personCreate},
+		{Method: "POST", Pattern: "/people/new", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personCreate, Draft: s.newPersonDraft},
 		{Method: "GET", Pattern: "/people/{id}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.personShow},
 		{Method: "POST", Pattern: "/people/{id}/break-glass", Cap: liaise.CapBreakGlass, Personal: true, Handler: s.personBreakGlass},
 		{Method: "GET", Pattern: "/people/{id}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personEdit},
-		{Method: "POST", Pattern: "/people/{id}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personUpdate},
+		{Method: "POST", Pattern: "/people/{id}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personUpdate, Draft: s.personDraft},
 		{Method: "POST", Pattern: "/people/{id}/not-duplicates", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.personNotDuplicate},
 	}, s.peopleAPIRoutes()...)
 }
@@ -169,9 +169,10 @@ func personRows(a *liaise.Actor, items []sqlstore.PersonSummary) []personRow {
 type personFormData struct {
 	Heading, Action, Submit, Back string
 	Editing                       bool
-	Version                       int
 	Stale                         bool
 	Choices                       personChoices
+	// subject is the person being edited (none when creating), for drafts.
+	subject draftSubject
 }
 
 type personChoices struct {
@@ -249,19 +250,22 @@ func (s *Server) personNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Set("identity_status", liaise.IdentityAsGiven)
 	f.Set("name_type", liaise.NameGivenInCustody)
-	s.renderPersonForm(w, r, http.StatusOK, f, personFormData{}, nil)
-	return nil
+	return s.renderPersonForm(w, r, http.StatusOK, f, personFormData{}, nil)
 }
 
-func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status int, f *Form, d personFormData, warnings []string) {
+func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status int, f *Form, d personFormData, warnings []string) error {
 	if d.Action == "" {
 		d.Heading, d.Action, d.Submit, d.Back = "Create a new person", "/people/new", "Create person", "/people"
+	}
+	if err := s.draftForm(r, f, d.subject); err != nil {
+		return err
 	}
 	d.Choices = s.personChoices()
 	p := s.newPage(r, d.Heading)
 	p.Form = f
 	p.Data = d
 	s.render(w, r, status, "person_form", p)
+	return nil
 }
 
 // personFromForm reads the form into p, keeping what the form does not
@@ -431,13 +435,13 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 	p := personFromForm(f, nil)
 	if !f.Valid() {
 		s.absorbPersonErrors(f, p)
-		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, f, personFormData{}, nil)
-		return nil
+		return s.renderPersonForm(w, r, http.StatusUnprocessableEntity, f, personFormData{}, nil)
 	}
 	warnings, err := s.DB.CreatePerson(r.Context(), &p, f.Get("override") == "1")
 	var de *liaise.DuplicateError
 	switch {
 	case err == nil:
+		s.draftDone(r)
 		flash := "Person created"
 		if len(warnings) > 0 {
 			flash += ". " + strings.Join(warnings, " ")
@@ -465,8 +469,7 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusConflict, "person_duplicates", page)
 		return nil
 	case f.Absorb(err, personFields...):
-		s.renderPersonForm(w, r, ErrorStatus(err), f, personFormData{}, nil)
-		return nil
+		return s.renderPersonForm(w, r, ErrorStatus(err), f, personFormData{}, nil)
 	}
 	return err
 }
@@ -650,13 +653,13 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := NewForm(nil)
 	fillPersonForm(f, p)
-	s.renderPersonForm(w, r, http.StatusOK, f, editFormData(p), nil)
-	return nil
+	f.Set("version", strconv.Itoa(p.Version))
+	return s.renderPersonForm(w, r, http.StatusOK, f, editFormData(p), nil)
 }
 
 func editFormData(p liaise.Person) personFormData {
 	href := "/people/" + strconv.FormatInt(p.ID, 10)
-	return personFormData{Heading: "Change " + p.DisplayName() + "’s details", Action: href + "/edit", Submit: "Save changes", Back: href, Editing: true, Version: p.Version}
+	return personFormData{Heading: "Change " + p.DisplayName() + "’s details", Action: href + "/edit", Submit: "Save changes", Back: href, Editing: true, subject: personSubject(p)}
 }
 
 func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -674,28 +677,25 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := personFromForm(f, &stored)
 	d := editFormData(stored)
-	d.Version = f.Int("version")
 	if !f.Valid() {
 		s.absorbPersonErrors(f, p)
-		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, f, d, nil)
-		return nil
+		return s.renderPersonForm(w, r, http.StatusUnprocessableEntity, f, d, nil)
 	}
 	warnings, err := s.DB.UpdatePerson(r.Context(), &p)
 	switch {
 	case err == nil:
+		s.draftDone(r)
 		flash := "Changes saved"
 		if len(warnings) > 0 {
 			flash += ". " + strings.Join(warnings, " ")
 		}
 		return s.redirect(w, r, d.Back, flash)
 	case f.Absorb(err, personFields...):
-		s.renderPersonForm(w, r, ErrorStatus(err), f, d, nil)
-		return nil
+		return s.renderPersonForm(w, r, ErrorStatus(err), f, d, nil)
 	case liaise.ErrorCode(err) == liaise.ESTALE, liaise.ErrorCode(err) == liaise.ECONFLICT:
 		f.AddError("", liaise.ErrorMessage(err))
 		d.Stale = liaise.ErrorCode(err) == liaise.ESTALE
-		s.renderPersonForm(w, r, ErrorStatus(err), f, d, nil)
-		return nil
+		return s.renderPersonForm(w, r, ErrorStatus(err), f, d, nil)
 	}
 	return err
 }

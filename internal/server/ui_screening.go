@@ -19,7 +19,7 @@ func (s *Server) screeningRoutes() []Route {
 	return append([]Route{
 		{Method: "GET", Pattern: "/episodes/{id}/screening", Cap: liaise.CapRecordRead, Personal: true, Handler: s.screeningList},
 		{Method: "GET", Pattern: "/episodes/{id}/screening/{kind}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.screeningNew},
-		{Method: "POST", Pattern: "/episodes/{id}/screening/{kind}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.screeningCreate},
+		{Method: "POST", Pattern: "/episodes/{id}/screening/{kind}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.screeningCreate, Draft: s.episodeDraft},
 	}, s.screeningAPIRoutes()...)
 }
 
@@ -201,6 +201,9 @@ func (s *Server) renderScreeningForm(w http.ResponseWriter, r *http.Request, sta
 			d.Vulns = append(d.Vulns, vulnQuestion{ID: "vuln_" + c, NotesID: "vuln_" + c + "_notes", Label: codes.Label("vulnerabilities", c)})
 		}
 	}
+	if err := s.draftForm(r, f, episodeSubject(e)); err != nil {
+		return err
+	}
 	p := s.newPage(r, d.Title+": "+d.PersonName)
 	p.Form = f
 	p.Data = d
@@ -289,6 +292,7 @@ func (s *Server) screeningCreate(w http.ResponseWriter, r *http.Request) error {
 	if f.Valid() {
 		res, err := s.DB.RecordScreening(r.Context(), id, sc)
 		if err == nil {
+			s.draftDone(r)
 			return s.redirect(w, r, screeningHref(id), screeningFlash(sc, res))
 		}
 		order := slices.Clone(screeningFieldOrder)

@@ -275,4 +275,5 @@ func (s *Server) cleanUpSessions(ctx context.Context, holder string) {
 	if _, err := s.DB.DeleteOldSignInFailures(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 		s.Log.Error("sign-in failure clean-up", slog.Any("err", err))
 	}
+	s.cleanUpDrafts(ctx)
 }

@@ -16,7 +16,7 @@ func (s *Server) sltRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/slt", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltQueue},
 		{Method: "GET", Pattern: "/slt/{request_id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltProfileNew},
-		{Method: "POST", Pattern: "/slt/{request_id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltProfileCreate},
+		{Method: "POST", Pattern: "/slt/{request_id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltProfileCreate, Draft: s.sltDraft},
 	}
 }
 
@@ -51,7 +51,6 @@ func (s *Server) sltQueue(w http.ResponseWriter, r *http.Request) error {
 
 type sltProfileFormData struct {
 	Action, BackHref, PersonName, Reason, Urgency string
-	Version                                       int
 	Intermediary                                  []Option
 }
 
@@ -68,10 +67,13 @@ func (s *Server) sltRequestPage(w http.ResponseWriter, r *http.Request, id int64
 }
 
 func (s *Server) renderSLTProfileForm(w http.ResponseWriter, r *http.Request, status int, req sqlstore.SLTRequestRecord, e sqlstore.Episode, f *Form) error {
+	if err := s.draftForm(r, f, sltSubject(req, e)); err != nil {
+		return err
+	}
 	p := s.newPage(r, "Record communication profile: "+e.Person.DisplayName())
 	p.Form = f
 	p.Data = sltProfileFormData{Action: "/slt/" + strconv.FormatInt(req.ID, 10) + "/profile", BackHref: "/slt", PersonName: e.Person.DisplayName(),
-		Reason: req.Reason, Urgency: liaise.LabelOf(liaise.SLTUrgencies, req.Urgency), Version: req.Version,
+		Reason: req.Reason, Urgency: liaise.LabelOf(liaise.SLTUrgencies, req.Urgency),
 		Intermediary: screeningOptions(liaise.IntermediaryChoices)}
 	s.render(w, r, status, "slt_profile_form", p)
 	return nil
@@ -91,6 +93,7 @@ func (s *Server) sltProfileNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := NewForm(nil)
 	setFormTime(f, "occurred_at", s.now())
+	f.Set("version", strconv.Itoa(req.Version))
 	return s.renderSLTProfileForm(w, r, http.StatusOK, req, e, f)
 }
 
@@ -106,14 +109,19 @@ func (s *Server) sltProfileCreate(w http.ResponseWriter, r *http.Request) error 
 	p := &liaise.CommunicationProfile{AdaptedQuestioning: f.Get("adapted_questioning"), IntermediaryNeeded: f.Get("intermediary_needed"),
 		Strengths: f.Get("strengths"), Difficulties: f.Get("difficulties"), Recommendations: f.Get("recommendations")}
 	p.OccurredAt = formTime(f, "occurred_at", "When the assessment happened")
+	status := http.StatusUnprocessableEntity
 	if f.Valid() {
-		err := s.DB.RecordCommunicationProfile(r.Context(), id, int(f.Int64("version")), p)
+		err := s.DB.RecordCommunicationProfile(r.Context(), id, f.Int("version"), p)
 		if err == nil {
+			s.draftDone(r)
 			return s.redirect(w, r, "/slt", "Communication profile recorded: the request is completed")
 		}
-		if liaise.ErrorCode(err) == liaise.ESTALE || liaise.ErrorCode(err) == liaise.ECONFLICT {
-			f.AddError("adapted_questioning", "Someone else has answered this request since you opened it: check the assessment page")
-		} else if !f.Absorb(err, "occurred_at", "adapted_questioning", "intermediary_needed", "strengths", "difficulties", "recommendations") {
+		switch {
+		case liaise.ErrorCode(err) == liaise.ESTALE || liaise.ErrorCode(err) == liaise.ECONFLICT:
+			// Nothing is saved over the other answer: say so at the top.
+			f.AddError("", "Someone else has changed or answered this request since you opened it, so your profile has not been saved. Check the assessment page before you record it again.")
+			status = ErrorStatus(err)
+		case !f.Absorb(err, "occurred_at", "adapted_questioning", "intermediary_needed", "strengths", "difficulties", "recommendations"):
 			return err
 		}
 	}
@@ -121,5 +129,5 @@ func (s *Server) sltProfileCreate(w http.ResponseWriter, r *http.Request) error 
 	if handled || err != nil {
 		return err
 	}
-	return s.renderSLTProfileForm(w, r, http.StatusUnprocessableEntity, req, e, f)
+	return s.renderSLTProfileForm(w, r, status, req, e, f)
 }

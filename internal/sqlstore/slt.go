@@ -219,7 +219,7 @@ func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Ep
 
 // RecordCommunicationProfile stores the therapist's profile for an open
 // request and completes the request, in one transaction. version is the
-// request's version (0 skips the check, for the API).
+// request's version the therapist last saw: a stale one is refused.
 func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, version int, p *liaise.CommunicationProfile) error {
 	a := liaise.ActorFrom(ctx)
 	req, e, err := db.GetSLTRequest(ctx, requestID)
@@ -228,9 +228,6 @@ func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, v
 	}
 	if err := p.Validate(db.Now()); err != nil {
 		return err
-	}
-	if version == 0 {
-		version = req.Version
 	}
 	return db.Update(ctx, func(tx *Tx) error {
 		var status string
