@@ -49,6 +49,17 @@ func TestDocumentPages(t *testing.T) {
 			t.Fatalf("edit form: %d\n%.4000s", resp.StatusCode, body)
 		}
 
+		// A long report keeps a draft: saved, then restored in a new session.
+		draft := url.Values{"_draft": {"save"}, "version": {"1"}, "text_adaptations": {"Half-typed advice about breaks"}}
+		resp, _ = env.postForm(c, edit, draft)
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != edit+"?draft=saved" {
+			t.Fatalf("save draft: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, body = env.get(env.clientFor(env.Users["practitioner"]), edit)
+		if !strings.Contains(body, "You have a draft from") || !strings.Contains(body, "Half-typed advice about breaks") {
+			t.Fatalf("draft not restored:\n%.3000s", body)
+		}
+
 		form := url.Values{"version": {"1"}, "include_adaptations": {"yes"}, "text_adaptations": {"- Observe every 30 minutes\n- Short, plain questions"},
 			"include_risk": {"yes"}, "text_risk": {"- Risk in custody: High"}, "include_safeguarding": {"yes"}, "text_safeguarding": {"A child at home alone"}}
 		resp, body = env.postForm(c, edit, form)
@@ -59,6 +70,9 @@ func TestDocumentPages(t *testing.T) {
 		resp, _ = env.postForm(c, edit, form)
 		if resp.StatusCode != 303 {
 			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		if n := env.count(`SELECT COUNT(*) FROM drafts`); n != 0 {
+			t.Errorf("saving the document left %d drafts", n)
 		}
 		resp, _ = env.postForm(c, edit, form) // the same form again: stale
 		if resp.StatusCode != 422 {

@@ -26,7 +26,8 @@ func (s *Server) documentRoutes() []Route {
 			Handler: s.documentFormPage(liaise.DocActionEdit, func(w http.ResponseWriter, r *http.Request, doc sqlstore.Document, e sqlstore.Episode) error {
 				return s.renderDocumentForm(w, r, http.StatusOK, doc, e, documentFormFromVersion(doc.Latest, doc.Version))
 			})},
-		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.documentSave},
+		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/edit", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.documentSave,
+			Draft: s.documentDraftSubject},
 		{Method: "POST", Pattern: "/episodes/{id}/documents/{did}/approve", Cap: liaise.CapDocumentApprove, Personal: true, Handler: s.documentApprove},
 		{Method: "GET", Pattern: "/episodes/{id}/documents/{did}/issue", Cap: liaise.CapDocumentApprove, Personal: true,
 			Handler: s.documentFormPage(liaise.DocActionIssue, s.documentIssueForm)},
@@ -403,7 +404,29 @@ func documentFormFromVersion(v sqlstore.DocumentVersion, version int) *Form {
 	return f
 }
 
+func documentSubject(doc sqlstore.Document, e sqlstore.Episode) draftSubject {
+	return draftSubject{Type: "document", ID: doc.ID, TeamID: e.TeamID, Version: doc.Version, Noun: "document"}
+}
+
+// documentDraftSubject opens the document of the edit form for its draft.
+func (s *Server) documentDraftSubject(r *http.Request) (draftSubject, error) {
+	id, err := orgPathID(r)
+	if err != nil {
+		return draftSubject{}, err
+	}
+	did, err := pathID(r, "did")
+	if err != nil {
+		return draftSubject{}, err
+	}
+	doc, e, err := s.DB.GetDocument(r.Context(), id, did)
+	return documentSubject(doc, e), err
+}
+
 func (s *Server) renderDocumentForm(w http.ResponseWriter, r *http.Request, status int, doc sqlstore.Document, e sqlstore.Episode, f *Form) error {
+	// A long report is typed over a while: it keeps a draft like other long forms.
+	if err := s.draftForm(r, f, documentSubject(doc, e)); err != nil {
+		return err
+	}
 	href := documentHref(doc.EpisodeID, doc.ID)
 	d := documentFormData{episodeHeading: episodeHeading{EpisodeHref: episodeHref(doc.EpisodeID), PersonName: e.Person.DisplayName()},
 		BackHref: href, Action: href + "/edit", Kind: doc.KindLabel(), Version: f.Int("version"), WasIssued: doc.Status == liaise.DocIssued}
@@ -436,6 +459,7 @@ func (s *Server) documentSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := s.DB.SaveDocumentVersion(r.Context(), doc.EpisodeID, doc.ID, f.Int("version"), secs)
 	if err == nil {
+		s.draftDone(r)
 		return s.redirect(w, r, documentHref(doc.EpisodeID, doc.ID), "Version "+strconv.Itoa(n)+" saved as a draft")
 	}
 	first := ""
