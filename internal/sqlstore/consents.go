@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -150,46 +148,6 @@ func (db *DB) RecordConsent(ctx context.Context, episodeID int64, in ConsentInpu
 		return ConsentRecord{}, err
 	}
 	return rec, nil
-}
-
-// MarkConsentEnteredInError marks a consent recorded by mistake; it stays
-// in the record, shown struck through, and no longer counts.
-func (db *DB) MarkConsentEnteredInError(ctx context.Context, consentID int64, reason string) error {
-	a := liaise.ActorFrom(ctx)
-	reason = strings.TrimSpace(reason)
-	var episodeID int64
-	missing := liaise.Errorf(liaise.ENOTFOUND, "That consent was not found.")
-	err := db.QueryRow(ctx, `SELECT episode_id FROM consents WHERE id = ?`, consentID).Scan(&episodeID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return missing
-	}
-	if err != nil {
-		return err
-	}
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID)
-	if liaise.ErrorCode(err) == liaise.ENOTFOUND {
-		return missing
-	}
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return fieldError("reason", "Say why the consent was entered in error")
-	}
-	return db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE consents SET entered_in_error = TRUE, error_reason = ? WHERE id = ? AND entered_in_error = FALSE`, reason, consentID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return liaise.Errorf(liaise.ECONFLICT, "That consent is already marked as entered in error.")
-		}
-		ev := liaise.EventFor(a, liaise.AuditUpdate, "consent", consentID)
-		ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
-		ev.Detail = "entered in error"
-		ev.Subjects = []int64{e.PersonID}
-		return tx.Audit(ctx, ev)
-	})
 }
 
 const consentCols = `c.id, c.episode_id, c.person_id, c.scope, c.decision, c.form, c.interpreter_used, c.obtained_by, c.occurred_at, c.recorded_at,

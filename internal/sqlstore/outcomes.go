@@ -238,7 +238,8 @@ func outcomeTitle(stage, outcome string) string {
 // MarkOutcomeInError marks an outcome entered in error, with a reason; it
 // stays in the record. A handover it made is not undone.
 func (db *DB) MarkOutcomeInError(ctx context.Context, episodeID, outcomeID int64, reason string) error {
-	return db.markEnteredInError(ctx, "justice_outcomes", "justice_outcome", "outcome", episodeID, outcomeID, reason)
+	_, err := db.MarkInError(ctx, OutcomeEntries, episodeID, outcomeID, reason)
+	return err
 }
 
 const outcomeSelect = `SELECT o.id, o.stage, o.outcome, o.requirements, o.occurred_at, o.recorded_at, o.user_id, COALESCE(u.display_name, 'System'),
