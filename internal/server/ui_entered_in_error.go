@@ -109,16 +109,37 @@ func (k inErrorKind) view(episode, id int64, inError bool, c sqlstore.Correction
 
 // --- The form ----------------------------------------------------------------------
 
-type inErrorFact struct {
+// correctionForm is the one page that asks the reason for a correction:
+// marking an entry entered in error, cancelling an SLT request, withdrawing
+// an "I know this person" declaration. Facts say what is being corrected;
+// without an Action the page says Done instead of showing the form.
+type correctionForm struct {
+	PersonName, Heading string
+	BackHref, BackLabel string
+	Facts               []factLines
+	Info                string
+	Label, Hint, Button string
+	Action              string
+	Hidden              []hiddenField
+	Done                string
+}
+
+// factLines is one row of a summary list whose value may have several lines.
+type factLines struct {
 	Key   string
 	Lines []string
 }
 
-type inErrorPageData struct {
-	episodeHeading
-	BackHref, BackLabel, Action string
-	Facts                       []inErrorFact
-	Label                       string
+type hiddenField struct{ Name, Value string }
+
+func fact(key string, lines ...string) factLines { return factLines{key, lines} }
+
+// renderCorrection shows the correction form.
+func (s *Server) renderCorrection(w http.ResponseWriter, r *http.Request, status int, d correctionForm, f *Form) {
+	p := s.newPage(r, d.Heading+" – "+d.PersonName)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, "correction_form", p)
 }
 
 func (k inErrorKind) ids(r *http.Request) (int64, int64, error) {
@@ -149,12 +170,13 @@ func (s *Server) renderInError(w http.ResponseWriter, r *http.Request, k inError
 	if err != nil {
 		return err
 	}
-	d := inErrorPageData{episodeHeading: episodeHeading{episodeHref(id), e.Person.DisplayName()}, BackHref: episodeHref(id) + "/" + k.backPath(),
-		BackLabel: partLabel(k.backPath()), Action: k.href(id, xid), Label: k.label,
-		Facts: []inErrorFact{{"Entry", []string{x.What}}, {"When", []string{whenText(x.OccurredAt)}},
-			{"Recorded", []string{whenText(x.RecordedAt) + " by " + x.ByName}}}}
+	d := correctionForm{PersonName: e.Person.DisplayName(), Heading: "Mark as entered in error", BackHref: episodeHref(id) + "/" + k.backPath(),
+		BackLabel: partLabel(k.backPath()), Action: k.href(id, xid), Label: k.label, Hint: "For example, recorded against the wrong person",
+		Button: "Mark as entered in error", Done: "This entry is already marked as entered in error.",
+		Info:  "The entry is not deleted: it stays in the record, marked as entered in error with your reason, and no longer counts. Record the right details as a new entry.",
+		Facts: []factLines{fact("Entry", x.What), fact("When", whenText(x.OccurredAt)), fact("Recorded", whenText(x.RecordedAt)+" by "+x.ByName)}}
 	if text != nil {
-		d.Facts = append(d.Facts, inErrorFact{"Text", text})
+		d.Facts = append(d.Facts, fact("Text", text...))
 	}
 	if d.Label == "" {
 		d.Label = "Why is this entry wrong?"
@@ -164,13 +186,10 @@ func (s *Server) renderInError(w http.ResponseWriter, r *http.Request, k inError
 		if x.ErrorByName != "" {
 			marked += " (marked by " + x.ErrorByName + " on " + whenText(x.ErrorAt) + ")"
 		}
-		d.Facts = append(d.Facts, inErrorFact{"Entered in error", []string{marked}})
+		d.Facts = append(d.Facts, fact("Entered in error", marked))
 		d.Action = ""
 	}
-	p := s.newPage(r, "Mark as entered in error – "+d.PersonName)
-	p.Form = f
-	p.Data = d
-	s.render(w, r, status, "entered_in_error", p)
+	s.renderCorrection(w, r, status, d, f)
 	return nil
 }
 

@@ -36,7 +36,8 @@ type ConsentRecord struct {
 	liaise.Consent
 	PersonID       int64
 	ObtainedByName string
-	ErrorReason    string
+	// Correction says why, when and by whom, when EnteredInError.
+	Correction
 }
 
 // ConsentLog is an episode's consents and disclosures, oldest first, as one
@@ -152,10 +153,10 @@ func (db *DB) RecordConsent(ctx context.Context, episodeID int64, in ConsentInpu
 
 const consentCols = `c.id, c.episode_id, c.person_id, c.scope, c.decision, c.form, c.interpreter_used, c.obtained_by, c.occurred_at, c.recorded_at,
 	c.expires_at, c.court_stage, c.best_interests, c.gillick_competent, c.parental_consent, c.person_age_at_event, c.appears_under_18,
-	c.entered_in_error, c.error_reason, COALESCE(u.display_name, '')`
+	c.entered_in_error, c.error_reason, c.error_at, COALESCE(eu.display_name, ''), COALESCE(u.display_name, '')`
 
 func loadConsents(ctx context.Context, q queryer, episodeID int64) ([]ConsentRecord, error) {
-	rows, err := q.Query(ctx, `SELECT `+consentCols+` FROM consents c LEFT JOIN users u ON u.id = c.obtained_by
+	rows, err := q.Query(ctx, `SELECT `+consentCols+` FROM consents c LEFT JOIN users u ON u.id = c.obtained_by LEFT JOIN users eu ON eu.id = c.error_by
 		WHERE c.episode_id = ? ORDER BY c.occurred_at, c.id`, episodeID)
 	if err != nil {
 		return nil, err
@@ -166,7 +167,7 @@ func loadConsents(ctx context.Context, q queryer, episodeID int64) ([]ConsentRec
 		var r ConsentRecord
 		if err := rows.Scan(&r.ID, &r.EpisodeID, &r.PersonID, &r.Scope, &r.Decision, &r.Form, &r.InterpreterUsed, &r.ObtainedBy, &r.OccurredAt,
 			&r.RecordedAt, &r.ExpiresAt, &r.CourtStage, &r.BestInterests, &r.GillickCompetent, &r.ParentalConsent, &r.PersonAgeAtEvent,
-			&r.AppearsUnder18, &r.EnteredInError, &r.ErrorReason, &r.ObtainedByName); err != nil {
+			&r.AppearsUnder18, &r.EnteredInError, &r.ErrorReason, &r.ErrorAt, &r.ErrorByName, &r.ObtainedByName); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

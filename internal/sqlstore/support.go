@@ -333,10 +333,9 @@ func (db *DB) WithdrawConflict(ctx context.Context, personID, conflictID int64, 
 	if err != nil {
 		return PersonConflict{}, err
 	}
-	missing := liaise.Errorf(liaise.ENOTFOUND, "That declaration was not found.")
 	c, err := scanConflict(db.QueryRow(ctx, conflictSelect+` WHERE c.id = ? AND c.person_id = ?`, conflictID, personID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return PersonConflict{}, missing
+		return PersonConflict{}, conflictNotFound()
 	}
 	if err != nil {
 		return PersonConflict{}, err
@@ -386,6 +385,31 @@ func scanConflict(sc interface{ Scan(...any) error }) (PersonConflict, error) {
 	err := sc.Scan(&c.ID, &c.PersonID, &c.UserID, &c.UserName, &c.Note, &c.DeclaredAt, &c.WithdrawnAt, &c.WithdrawnByName, &c.WithdrawReason)
 	return c, err
 }
+
+// GetConflict returns one declaration about a person (live or withdrawn),
+// under the person's access rules. The read is audited.
+func (db *DB) GetConflict(ctx context.Context, personID, id int64) (PersonConflict, error) {
+	a := liaise.ActorFrom(ctx)
+	p, bg, err := db.personAccess(ctx, a, liaise.CapRecordRead, personID, "")
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	c, err := scanConflict(db.QueryRow(ctx, conflictSelect+` WHERE c.id = ? AND c.person_id = ?`, id, personID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PersonConflict{}, conflictNotFound()
+	}
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	ev := liaise.EventFor(a, liaise.AuditRead, "person_conflict", id)
+	ev.ProviderID, ev.TeamID, ev.Subjects = p.ProviderID, p.TeamID, []int64{personID}
+	if bg {
+		ev.Detail = "break-glass"
+	}
+	return c, db.AuditRead(ctx, ev)
+}
+
+func conflictNotFound() error { return liaise.Errorf(liaise.ENOTFOUND, "That declaration was not found.") }
 
 // EpisodeConflicts lists the declarations about an episode's person, live
 // and withdrawn, oldest first, so the support page can warn who must not
