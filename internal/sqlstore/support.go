@@ -409,7 +409,9 @@ func (db *DB) GetConflict(ctx context.Context, personID, id int64) (PersonConfli
 	return c, db.AuditRead(ctx, ev)
 }
 
-func conflictNotFound() error { return liaise.Errorf(liaise.ENOTFOUND, "That declaration was not found.") }
+func conflictNotFound() error {
+	return liaise.Errorf(liaise.ENOTFOUND, "That declaration was not found.")
+}
 
 // EpisodeConflicts lists the declarations about an episode's person, live
 // and withdrawn, oldest first, so the support page can warn who must not
