@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -65,9 +64,7 @@ type sltProfileFormData struct {
 // the user to the person's page, which asks for the reason.
 func (s *Server) sltRequestPage(w http.ResponseWriter, r *http.Request, id int64) (sqlstore.SLTRequestRecord, sqlstore.Episode, bool, error) {
 	req, e, err := s.DB.GetSLTRequest(r.Context(), id)
-	var bge *liaise.BreakGlassError
-	if errors.As(err, &bge) {
-		http.Redirect(w, r, "/people/"+strconv.FormatInt(bge.PersonID, 10), http.StatusSeeOther)
+	if breakGlassRedirect(w, r, err) {
 		return req, e, true, nil
 	}
 	return req, e, false, err

@@ -201,29 +201,19 @@ func (db *DB) SLTQueue(ctx context.Context) ([]SLTQueueItem, error) {
 // GetSLTRequest returns one request for the therapist, with its episode,
 // under the episode's access rules (team membership or break-glass).
 func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Episode, error) {
+	return db.openSLTRequest(ctx, id, liaise.CapSLTQueue)
+}
+
+// openSLTRequest is one audited read of a request by an actor whom one of
+// caps lets act on it (tried in order).
+func (db *DB) openSLTRequest(ctx context.Context, id int64, caps ...string) (SLTRequestRecord, Episode, error) {
 	a := liaise.ActorFrom(ctx)
-	if err := liaise.Authorize(a, liaise.CapSLTQueue, liaise.Resource{Type: "slt_request"}); err != nil {
+	r, e, err := db.sltRequestAccess(ctx, a, id, caps...)
+	if err != nil {
 		return SLTRequestRecord{}, Episode{}, err
 	}
-	var r SLTRequestRecord
-	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
-		&r.SLTRequest, &r.RequestedByName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, Episode{}, sltNotFound()
-	}
-	if err != nil {
-		return r, Episode{}, err
-	}
-	e, err := db.episodeAccess(ctx, a, liaise.CapSLTQueue, r.EpisodeID)
-	if err != nil {
-		if liaise.ErrorCode(err) == liaise.ENOTFOUND {
-			return SLTRequestRecord{}, Episode{}, sltNotFound()
-		}
-		return SLTRequestRecord{}, e, err
-	}
 	ev := liaise.EventFor(a, liaise.AuditRead, "slt_request", id)
-	ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
-	ev.Subjects = []int64{e.PersonID}
+	ev.ProviderID, ev.TeamID, ev.Subjects = e.ProviderID, e.TeamID, []int64{e.PersonID}
 	if e.BreakGlass {
 		ev.Detail = "break-glass"
 	}
@@ -231,6 +221,45 @@ func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Ep
 		return SLTRequestRecord{}, Episode{}, err
 	}
 	return r, e, nil
+}
+
+// sltRequestAccess loads a request and its episode for an actor whom the
+// first of caps that opens the episode lets act on it. When none does, the
+// refusal is the first capability's (break-glass first, for a practitioner
+// of another team); another provider's request is not found.
+func (db *DB) sltRequestAccess(ctx context.Context, a *liaise.Actor, id int64, caps ...string) (SLTRequestRecord, Episode, error) {
+	var held []string
+	for _, c := range caps {
+		if a.Can(c) {
+			held = append(held, c)
+		}
+	}
+	if len(held) == 0 {
+		return SLTRequestRecord{}, Episode{}, liaise.Authorize(a, caps[0], liaise.Resource{Type: "slt_request"})
+	}
+	var r SLTRequestRecord
+	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
+		&r.SLTRequest, &r.RequestedByName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SLTRequestRecord{}, Episode{}, sltNotFound()
+	}
+	if err != nil {
+		return SLTRequestRecord{}, Episode{}, err
+	}
+	var first error
+	for _, c := range held {
+		e, err := db.episodeAccess(ctx, a, c, r.EpisodeID)
+		if err == nil {
+			return r, e, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if liaise.ErrorCode(first) == liaise.ENOTFOUND {
+		return SLTRequestRecord{}, Episode{}, sltNotFound()
+	}
+	return SLTRequestRecord{}, Episode{}, first
 }
 
 // RecordCommunicationProfile stores the therapist's profile for an open
@@ -291,47 +320,7 @@ func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, v
 // GetSLTRequest). Another team's practitioner gets the episode's refusal
 // (break-glass first); another provider's, not found. The read is audited.
 func (db *DB) SLTRequestForChange(ctx context.Context, id int64) (SLTRequestRecord, Episode, error) {
-	a := liaise.ActorFrom(ctx)
-	r, e, err := db.sltRequestAccess(ctx, a, id)
-	if err != nil {
-		return SLTRequestRecord{}, Episode{}, err
-	}
-	ev := liaise.EventFor(a, liaise.AuditRead, "slt_request", id)
-	ev.ProviderID, ev.TeamID, ev.Subjects = e.ProviderID, e.TeamID, []int64{e.PersonID}
-	if e.BreakGlass {
-		ev.Detail = "break-glass"
-	}
-	return r, e, db.AuditRead(ctx, ev)
-}
-
-// sltRequestAccess loads a request and its episode for a change by its
-// requesting team or a therapist.
-func (db *DB) sltRequestAccess(ctx context.Context, a *liaise.Actor, id int64) (SLTRequestRecord, Episode, error) {
-	if err := liaise.Authorize(a, liaise.CapRecordWrite, liaise.Resource{Type: "slt_request"}); err != nil && !a.Can(liaise.CapSLTQueue) {
-		return SLTRequestRecord{}, Episode{}, err
-	}
-	var r SLTRequestRecord
-	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
-		&r.SLTRequest, &r.RequestedByName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, Episode{}, sltNotFound()
-	}
-	if err != nil {
-		return r, Episode{}, err
-	}
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, r.EpisodeID)
-	if err != nil && a.Can(liaise.CapSLTQueue) {
-		if e2, err2 := db.episodeAccess(ctx, a, liaise.CapSLTQueue, r.EpisodeID); err2 == nil {
-			e, err = e2, nil
-		}
-	}
-	if liaise.ErrorCode(err) == liaise.ENOTFOUND {
-		return SLTRequestRecord{}, Episode{}, sltNotFound()
-	}
-	if err != nil {
-		return SLTRequestRecord{}, Episode{}, err
-	}
-	return r, e, nil
+	return db.openSLTRequest(ctx, id, liaise.CapRecordWrite, liaise.CapSLTQueue)
 }
 
 // CancelSLTRequest cancels an open request with a reason, by the episode's
@@ -342,7 +331,7 @@ func (db *DB) sltRequestAccess(ctx context.Context, a *liaise.Actor, id int64) (
 // (ECONFLICT).
 func (db *DB) CancelSLTRequest(ctx context.Context, id int64, version int, reason string) (SLTRequestRecord, error) {
 	a := liaise.ActorFrom(ctx)
-	r, e, err := db.sltRequestAccess(ctx, a, id)
+	r, e, err := db.sltRequestAccess(ctx, a, id, liaise.CapRecordWrite, liaise.CapSLTQueue)
 	if err != nil {
 		return SLTRequestRecord{}, err
 	}
