@@ -71,6 +71,21 @@ func TestScreeningEnteredInErrorPages(t *testing.T) {
 		c := env.client("practitioner")
 		_, body := env.get(c, page+"/screening")
 		form := errorLink(t, body, page+"/screening", res.ID)
+		// The site's board: waiting for screening, or not.
+		ep, err := env.DB.GetEpisode(ctx, id)
+		env.must(err)
+		waiting := func() int {
+			t.Helper()
+			resp, body := env.api("GET", "/api/v1/boards/site/"+itoa(int(ep.SiteID)), env.token("practitioner"), "")
+			var b boardJSON
+			if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &b) != nil {
+				t.Fatalf("board: %d %s", resp.StatusCode, body)
+			}
+			return len(b.Waiting)
+		}
+		if n := waiting(); n != 0 {
+			t.Fatalf("screened episode waiting on the board (%d)", n)
+		}
 
 		// Another team's practitioner gets nothing (break-glass first).
 		other := env.otherTeamPractitioner()
@@ -112,6 +127,9 @@ func TestScreeningEnteredInErrorPages(t *testing.T) {
 		}
 		// Where it counted: the episode is waiting for screening again (board,
 		// caseload), and the move is flagged and out of the clocks.
+		if n := waiting(); n != 1 {
+			t.Errorf("not waiting on the board after the screen was marked in error (%d)", n)
+		}
 		_, body = env.get(c, page)
 		if !strings.Contains(body, "Waiting for screening") || !strings.Contains(body, "<del>Waiting for screening to screened</del>") ||
 			strings.Contains(body, "Received to screened") {
