@@ -387,6 +387,10 @@ type Transition struct {
 	// RetryAt is when to try again, for a deferral.
 	RetryAt Time  `json:"retry_at,omitzero"`
 	UserID  int64 `json:"user_id,string"`
+	// EnteredInError is set when the entry that made this move (a screening
+	// or an assessment) was marked entered in error: the move stays in the
+	// history, flagged, and no longer counts for the clocks.
+	EnteredInError bool `json:"entered_in_error,omitempty"`
 }
 
 // Late reports whether t was recorded more than a day after it happened,
@@ -415,9 +419,9 @@ type EpisodeClocks struct {
 
 // Clocks derives the pathway clocks of an episode from its transitions, in
 // any order. Each stage counts from the first time it was reached, except
-// closure, which is final.
+// closure, which is final. Moves entered in error do not count.
 func Clocks(transitions []Transition) EpisodeClocks {
-	ts := slices.Clone(transitions)
+	ts := slices.DeleteFunc(slices.Clone(transitions), func(t Transition) bool { return t.EnteredInError })
 	slices.SortStableFunc(ts, func(a, b Transition) int { return a.OccurredAt.Compare(b.OccurredAt.Time) })
 	first := map[EpisodeState]time.Time{}
 	var deferredSince time.Time

@@ -276,6 +276,17 @@ func TestClocksUseOccurredAt(t *testing.T) {
 	if (Clocks(nil) != EpisodeClocks{}) {
 		t.Error("no transitions should give zero clocks")
 	}
+	// A screening entered in error takes its move out of the clocks; the
+	// screen that replaces it counts from its own time.
+	wrong := slices.Clone(ts)
+	wrong[6].EnteredInError = true
+	if c := Clocks(wrong); c.ReceivedToScreened != 0 || c.ScreenedToAssessed != 0 || c.IdentifiedToAssessed != 210*time.Minute {
+		t.Errorf("with the screening in error: %+v", c)
+	}
+	redone := append(wrong, tr(EpisodeDeferred, EpisodeScreened, "2026-03-10 22:30", time.Hour))
+	if c := Clocks(redone); c.ReceivedToScreened != 140*time.Minute || c.ScreenedToAssessed != time.Hour {
+		t.Errorf("with the replacing screening: %+v", c)
+	}
 }
 
 func TestAgeBandsAndChildren(t *testing.T) {

@@ -26,6 +26,10 @@ func (s *Server) assessmentAPIRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/slt/requests/{id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.apiRecordProfile, Status: http.StatusCreated,
 			Summary: "Record the communication profile for an open request, completing it (If-Match with the request's version is required)",
 			Request: profileBody{}, Response: profileJSON{}},
+		{Method: "POST", Pattern: "/api/v1/slt/requests/{id}/cancel", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiCancelSLT,
+			Summary: "Cancel an open request with a reason, by the episode's team or a therapist: it leaves the queue and stays in the record as cancelled. " +
+				"If-Match with the request's version is required (428 without it, 412 when stale); 409 when the request is completed or already cancelled",
+			Request: inErrorBody{}, Response: sltRequestJSON{}},
 	}
 }
 
@@ -152,6 +156,10 @@ type sltRequestJSON struct {
 	RequestedAt     string `json:"requested_at"`
 	Status          string `json:"status"`
 	Version         int    `json:"version"`
+	// Set when the request was cancelled.
+	CancelReason    string `json:"cancel_reason,omitempty"`
+	CancelledAt     string `json:"cancelled_at,omitempty"`
+	CancelledByName string `json:"cancelled_by_name,omitempty"`
 }
 
 type sltQueueJSON struct {
@@ -242,4 +250,27 @@ func (s *Server) apiRecordProfile(w http.ResponseWriter, r *http.Request) error 
 	return writeCreated(w, "/api/v1/slt/requests/"+epID(id)+"/profile", 1, profileJSON{ID: epID(p.ID), RequestID: epID(id),
 		OccurredAt: timeJSON(p.OccurredAt), RecordedAt: timeJSON(p.RecordedAt), UserID: epID(p.UserID), AdaptedQuestioning: p.AdaptedQuestioning,
 		IntermediaryNeeded: p.IntermediaryNeeded, Strengths: p.Strengths, Difficulties: p.Difficulties, Recommendations: p.Recommendations})
+}
+
+func (s *Server) apiCancelSLT(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return notFoundError()
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var b inErrorBody
+	if err := readJSON(r, &b); err != nil {
+		return err
+	}
+	req, err := s.DB.CancelSLTRequest(r.Context(), id, version, b.Reason)
+	if err != nil {
+		return err
+	}
+	out := toSLTJSON(req.SLTRequest)
+	out.RequestedByName, out.CancelReason, out.CancelledAt, out.CancelledByName = req.RequestedByName, req.CancelReason, timeJSON(req.CancelledAt), req.CancelledByName
+	setETag(w, req.Version)
+	return writeJSON(w, http.StatusOK, out)
 }

@@ -76,6 +76,8 @@ type consentJSON struct {
 	AppearsUnder18   bool   `json:"appears_under_18"`
 	EnteredInError   bool   `json:"entered_in_error"`
 	ErrorReason      string `json:"error_reason,omitempty"`
+	ErrorAt          string `json:"error_at,omitempty"`
+	ErrorByName      string `json:"error_by_name,omitempty"`
 	Active           bool   `json:"active"`
 }
 
@@ -136,7 +138,8 @@ func toConsentJSON(c sqlstore.ConsentRecord, active bool) consentJSON {
 		InterpreterUsed: c.InterpreterUsed, ObtainedBy: epID(c.ObtainedBy), ObtainedByName: c.ObtainedByName, OccurredAt: timeJSON(c.OccurredAt),
 		RecordedAt: timeJSON(c.RecordedAt), ExpiresAt: timeJSON(c.ExpiresAt), Late: consentLateEntry(c.OccurredAt, c.RecordedAt), CourtStage: c.CourtStage,
 		BestInterests: c.BestInterests, GillickCompetent: c.GillickCompetent, ParentalConsent: c.ParentalConsent, PersonAgeAtEvent: c.PersonAgeAtEvent,
-		AppearsUnder18: c.AppearsUnder18, EnteredInError: c.EnteredInError, ErrorReason: c.ErrorReason, Active: active}
+		AppearsUnder18: c.AppearsUnder18, EnteredInError: c.EnteredInError, ErrorReason: c.ErrorReason,
+		ErrorAt: timeJSON(c.ErrorAt), ErrorByName: c.ErrorByName, Active: active}
 }
 
 func toDisclosureJSON(d sqlstore.DisclosureRecord) disclosureJSON {

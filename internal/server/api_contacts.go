@@ -21,9 +21,6 @@ func (s *Server) contactAPIRoutes() []Route {
 			Request: contactBody{}, Response: contactJSON{}},
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}/contacts/{cid}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiGetContact,
 			Summary: "One contact or activity of an episode", Response: contactJSON{}},
-		{Method: "POST", Pattern: "/api/v1/episodes/{id}/contacts/{cid}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiContactInError,
-			Summary: "Mark a contact entered in error with a reason; it stays in the record (409 when already marked)",
-			Request: contactErrorBody{}, Response: contactJSON{}},
 	}
 }
 
@@ -40,10 +37,6 @@ type contactBody struct {
 	CounterpartAgencyType string   `json:"counterpart_agency_type,omitempty"`
 	CounterpartRole       string   `json:"counterpart_role,omitempty"`
 	Summary               string   `json:"summary,omitempty"`
-}
-
-type contactErrorBody struct {
-	Reason string `json:"reason"`
 }
 
 type contactJSON struct {
@@ -138,29 +131,6 @@ func (s *Server) apiGetContact(w http.ResponseWriter, r *http.Request) error {
 	}
 	cid, err := pathID(r, "cid")
 	if err != nil {
-		return err
-	}
-	c, err := s.DB.GetContact(r.Context(), id, cid)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, toContactJSON(c))
-}
-
-func (s *Server) apiContactInError(w http.ResponseWriter, r *http.Request) error {
-	id, err := orgPathID(r)
-	if err != nil {
-		return err
-	}
-	cid, err := pathID(r, "cid")
-	if err != nil {
-		return err
-	}
-	var b contactErrorBody
-	if err := readJSON(r, &b); err != nil {
-		return err
-	}
-	if err := s.DB.MarkContactInError(r.Context(), id, cid, b.Reason); err != nil {
 		return err
 	}
 	c, err := s.DB.GetContact(r.Context(), id, cid)

@@ -73,6 +73,9 @@ type transitionJSON struct {
 	RetryAt    string `json:"retry_at,omitempty"`
 	Late       bool   `json:"late"`
 	UserName   string `json:"user_name"`
+	// EnteredInError: the screening or assessment that made this move was
+	// marked entered in error, so it no longer counts for the clocks.
+	EnteredInError bool `json:"entered_in_error,omitempty"`
 }
 
 type clocksJSON struct {
@@ -161,7 +164,8 @@ func toEpisodeJSON(e sqlstore.Episode) episodeJSON {
 	}
 	for _, h := range e.History {
 		out.Transitions = append(out.Transitions, transitionJSON{From: string(h.From), To: string(h.To), Reason: h.Reason,
-			OccurredAt: timeJSON(h.OccurredAt), RecordedAt: timeJSON(h.RecordedAt), RetryAt: timeJSON(h.RetryAt), Late: liaise.Late(h.Transition), UserName: h.UserName})
+			OccurredAt: timeJSON(h.OccurredAt), RecordedAt: timeJSON(h.RecordedAt), RetryAt: timeJSON(h.RetryAt), Late: liaise.Late(h.Transition), UserName: h.UserName,
+			EnteredInError: h.EnteredInError})
 	}
 	c := liaise.Clocks(e.Transitions())
 	m := func(d time.Duration) int { return int(d / time.Minute) }

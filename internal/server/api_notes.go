@@ -22,10 +22,6 @@ func (s *Server) noteAPIRoutes() []Route {
 			Request: noteBody{}, Response: noteJSON{}},
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}/notes/{note_id}", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiGetNote,
 			Summary: "One case note", Response: noteJSON{}},
-		{Method: "POST", Pattern: "/api/v1/episodes/{id}/notes/{note_id}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true,
-			Handler: s.apiNoteEnteredInError, Status: http.StatusCreated,
-			Summary: "Mark a case note as entered in error, with a reason; the note is kept and shown struck through",
-			Request: noteErrorBody{}, Response: noteJSON{}},
 	}
 }
 
@@ -34,10 +30,6 @@ type noteBody struct {
 	OccurredAt       string `json:"occurred_at"`
 	RestrictedToTeam bool   `json:"restricted_to_team,omitempty"`
 	AmendsNoteID     string `json:"amends_note_id,omitempty"`
-}
-
-type noteErrorBody struct {
-	Reason string `json:"reason"`
 }
 
 type noteErrorJSON struct {
@@ -134,25 +126,4 @@ func (s *Server) apiGetNote(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toNoteJSON(n))
-}
-
-func (s *Server) apiNoteEnteredInError(w http.ResponseWriter, r *http.Request) error {
-	id, err := orgPathID(r)
-	if err != nil {
-		return err
-	}
-	nid, err := noteIDParam(r)
-	if err != nil {
-		return err
-	}
-	var b noteErrorBody
-	if err := readJSON(r, &b); err != nil {
-		return err
-	}
-	n, err := s.DB.MarkNoteEnteredInError(r.Context(), id, nid, b.Reason)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", noteLocation(id, n.ID))
-	return writeJSON(w, http.StatusCreated, toNoteJSON(n))
 }

@@ -14,7 +14,7 @@ import (
 func (s *Server) outcomeAPIRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}/outcomes", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiListOutcomes,
-			Summary:  "The custody and court outcomes of an episode, newest first, with whether each recommendation was followed and whether the outcome is a diversion out of the justice system",
+			Summary:  "The custody and court outcomes of an episode, newest first, with whether each recommendation was followed and whether the outcome is a diversion out of the justice system (never for an outcome entered in error)",
 			Response: outcomeListJSON{Items: []outcomeJSON{{Recommendations: []recommendationJSON{{}}}}}},
 		{Method: "POST", Pattern: "/api/v1/episodes/{id}/outcomes", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiAddOutcome, Status: http.StatusCreated,
 			Summary: "Record a custody (custody-outcomes) or court (court-outcomes) outcome; requirements (community-order-requirements) only with a community order or suspended sentence; with a charge or remand, next_hearing_site_id (a court site) and next_hearing_date hand the episode over to that court's team",
@@ -59,6 +59,8 @@ type outcomeJSON struct {
 	UserName          string               `json:"user_name"`
 	EnteredInError    bool                 `json:"entered_in_error"`
 	ErrorReason       string               `json:"error_reason,omitempty"`
+	ErrorAt           string               `json:"error_at,omitempty"`
+	ErrorByName       string               `json:"error_by_name,omitempty"`
 }
 
 type outcomeListJSON struct {
@@ -69,7 +71,7 @@ func toOutcomeJSON(o sqlstore.JusticeOutcome) outcomeJSON {
 	out := outcomeJSON{ID: epID(o.ID), EpisodeID: epID(o.EpisodeID), Stage: o.Stage, Outcome: o.Outcome, Requirements: o.Requirements,
 		Diversion: o.Diversion(), OccurredAt: timeJSON(o.OccurredAt), RecordedAt: timeJSON(o.RecordedAt), Late: o.Late(), Notes: o.Notes,
 		Recommendations: []recommendationJSON{}, HandoverNote: o.HandoverNote, UserName: o.UserName, EnteredInError: o.EnteredInError,
-		ErrorReason: o.ErrorReason}
+		ErrorReason: o.ErrorReason, ErrorAt: timeJSON(o.ErrorAt), ErrorByName: o.ErrorByName}
 	if out.Requirements == nil {
 		out.Requirements = []string{}
 	}

@@ -72,6 +72,9 @@ type screeningJSON struct {
 	Incomplete          bool                         `json:"incomplete"`
 	IncompleteReason    string                       `json:"incomplete_reason"`
 	EnteredInError      bool                         `json:"entered_in_error"`
+	ErrorReason         string                       `json:"error_reason,omitempty"`
+	ErrorAt             string                       `json:"error_at,omitempty"`
+	ErrorByName         string                       `json:"error_by_name,omitempty"`
 	Version             int                          `json:"version"`
 	// Set only in the answer to a POST: what recording did to the episode.
 	EpisodeState   string `json:"episode_state,omitempty"`
@@ -91,7 +94,8 @@ func toScreeningJSON(r sqlstore.ScreeningRecord) screeningJSON {
 		InterpreterUsed: sc.InterpreterUsed, InterpreterLanguage: sc.InterpreterLanguage, RiskInCustody: sc.RiskInCustody,
 		AdviceToCustody: sc.AdviceToCustody, AssessmentNeeded: sc.AssessmentNeeded, RiskToSelf: sc.RiskToSelf, RiskToOthers: sc.RiskToOthers,
 		RiskFromOthers: sc.RiskFromOthers, Safeguarding: sc.Safeguarding, Urgency: sc.Urgency, Vulnerabilities: sc.Vulnerabilities,
-		Incomplete: sc.Incomplete, IncompleteReason: sc.IncompleteReason, EnteredInError: sc.EnteredInError, Version: sc.Version}
+		Incomplete: sc.Incomplete, IncompleteReason: sc.IncompleteReason, EnteredInError: sc.EnteredInError, ErrorReason: r.ErrorReason, ErrorAt: timeJSON(r.ErrorAt),
+		ErrorByName: r.ErrorByName, Version: sc.Version}
 	if out.Vulnerabilities == nil {
 		out.Vulnerabilities = []liaise.VulnerabilityAnswer{}
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"liaise"
@@ -12,7 +13,9 @@ import (
 
 // Assessment pages: an episode's assessments and SLT requests with their
 // communication profiles, the assessment form and the SLT request form
-// (issue 3 item 7). The therapist's queue is in ui_slt.go.
+// (issue 3 item 7). The therapist's queue and cancelling a request are in
+// ui_slt.go. A wrong assessment or profile is marked entered in error
+// (ui_entered_in_error.go): it stays, flagged, and no longer counts.
 
 func (s *Server) assessmentRoutes() []Route {
 	rs := []Route{
@@ -22,9 +25,17 @@ func (s *Server) assessmentRoutes() []Route {
 		{Method: "GET", Pattern: "/episodes/{id}/slt-request", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltRequestNew},
 		{Method: "POST", Pattern: "/episodes/{id}/slt-request", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltRequestCreate},
 	}
-	rs = append(rs, s.sltRoutes()...)
-	return append(rs, s.assessmentAPIRoutes()...)
+	return slices.Concat(rs, s.inErrorRoutes(assessmentsInError), s.inErrorRoutes(profilesInError), s.sltRoutes(), s.assessmentAPIRoutes())
 }
+
+// assessmentsInError marks an assessment entered in error; the move to
+// assessed that a complete assessment made is taken back with it.
+var assessmentsInError = inErrorKind{Page: "assessment", API: "assessments", Param: "assessment_id", Store: sqlstore.AssessmentEntries}
+
+// profilesInError marks a communication profile entered in error; its
+// request stays completed (a new request asks for a new profile).
+var profilesInError = inErrorKind{Page: "communication-profiles", Back: "assessment", API: "communication-profiles", Param: "profile_id",
+	Store: sqlstore.ProfileEntries}
 
 func assessmentHref(id int64) string { return episodeHref(id) + "/assessment" }
 
@@ -51,18 +62,24 @@ type assessmentSummary struct {
 	Findings        []assessmentFindingView
 	Tools           []string
 	Recommendations []string
+	correctionView
 }
 
 type sltSummary struct {
-	Title, Status string
-	Rows          []summaryRow
-	Profile       []summaryRow
+	Title, Status, StatusClass string
+	Rows                       []summaryRow
+	Profile                    []summaryRow
+	// CancelHref offers to cancel an open request.
+	CancelHref string
+	// ProfileError is the profile's correction.
+	ProfileError correctionView
 }
 
-func summariseAssessment(r sqlstore.AssessmentRecord) assessmentSummary {
+func summariseAssessment(r sqlstore.AssessmentRecord, canWrite bool) assessmentSummary {
 	x := r.Assessment
 	out := assessmentSummary{Title: liaise.LabelOf(liaise.AssessmentTypes, x.Type) + ", " + x.OccurredAt.Local().Format("2 Jan 2006 15:04"),
-		Late: liaise.LateEntry(x.OccurredAt, x.RecordedAt), NotDone: x.Incomplete}
+		Late: liaise.LateEntry(x.OccurredAt, x.RecordedAt), NotDone: x.Incomplete,
+		correctionView: assessmentsInError.view(x.EpisodeID, x.ID, x.EnteredInError, r.Correction, canWrite)}
 	out.Rows = []summaryRow{{"Recorded", x.RecordedAt.Local().Format("2 Jan 2006 15:04") + " by " + r.UserName}}
 	if x.Incomplete {
 		out.Rows = append(out.Rows, summaryRow{"Not completed because", codes.Label("not-assessed-reasons", x.IncompleteReason)})
@@ -88,11 +105,29 @@ func summariseAssessment(r sqlstore.AssessmentRecord) assessmentSummary {
 	return out
 }
 
-func summariseSLT(r sqlstore.SLTRequestRecord) sltSummary {
+// sltStatusClass is the tag colour of a request's status.
+func sltStatusClass(status string) string {
+	switch status {
+	case liaise.SLTOpen:
+		return "nhsuk-tag--blue"
+	case liaise.SLTCompleted:
+		return "nhsuk-tag--green"
+	}
+	return "nhsuk-tag--grey"
+}
+
+func summariseSLT(r sqlstore.SLTRequestRecord, canWrite bool) sltSummary {
 	out := sltSummary{Title: "Requested " + r.RequestedAt.Local().Format("2 Jan 2006 15:04") + " by " + r.RequestedByName,
-		Status: liaise.LabelOf(liaise.SLTStatuses, r.Status)}
+		Status: liaise.LabelOf(liaise.SLTStatuses, r.Status), StatusClass: sltStatusClass(r.Status)}
 	out.Rows = []summaryRow{{"Reason", r.Reason}, {"Urgency", liaise.LabelOf(liaise.SLTUrgencies, r.Urgency)}}
+	switch {
+	case r.Status == liaise.SLTCancelled:
+		out.Rows = append(out.Rows, summaryRow{"Cancelled", whenText(r.CancelledAt) + " by " + r.CancelledByName + ": " + r.CancelReason})
+	case r.Status == liaise.SLTOpen && canWrite:
+		out.CancelHref = sltHref(r.ID) + "/cancel"
+	}
 	if p := r.Profile; p != nil {
+		out.ProfileError = profilesInError.view(r.EpisodeID, p.ID, r.ProfileInError, r.ProfileCorrection, canWrite)
 		out.Profile = []summaryRow{
 			{"Assessed", p.OccurredAt.Local().Format("2 Jan 2006 15:04") + " by " + r.ProfileByName},
 			{"Adapted questioning", p.AdaptedQuestioning},
@@ -125,11 +160,12 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 	a := liaise.ActorFrom(r.Context())
 	d := assessmentListData{EpisodeHref: episodeHref(id), PersonName: e.Person.DisplayName(), Tag: stateTag(e.State),
 		CanWrite: a.Can(liaise.CapRecordWrite) && !e.State.Terminal(), NewHref: assessmentHref(id) + "/new", SLTHref: episodeHref(id) + "/slt-request"}
+	canCorrect := a.Can(liaise.CapRecordWrite)
 	for _, x := range list {
-		d.Items = append(d.Items, summariseAssessment(x))
+		d.Items = append(d.Items, summariseAssessment(x, canCorrect))
 	}
 	for _, q := range reqs {
-		d.SLT = append(d.SLT, summariseSLT(q))
+		d.SLT = append(d.SLT, summariseSLT(q, canCorrect))
 	}
 	p := s.newPage(r, "Assessment: "+d.PersonName)
 	p.Data = d

@@ -26,8 +26,13 @@ func (s *Server) consentRoutes() []Route {
 		{Method: "GET", Pattern: "/people/{id}/disclosures", Cap: liaise.CapRecordRead, Personal: true, Handler: s.personDisclosures},
 		{Method: "GET", Pattern: "/reviews/disclosures", Cap: liaise.CapDisclosureReview, Personal: true, Handler: s.disclosureReviews},
 		{Method: "POST", Pattern: "/reviews/disclosures/{id}", Cap: liaise.CapDisclosureReview, Personal: true, Handler: s.disclosureReviewRecord},
-	}, s.consentAPIRoutes()...)
+	}, append(s.inErrorRoutes(consentsInError), s.consentAPIRoutes()...)...)
 }
+
+// consentsInError marks a consent decision entered in error: it no longer
+// counts (a disclosure cannot rest on it), and the decision before it for
+// that scope, if any, is in force again.
+var consentsInError = inErrorKind{Page: "consent", API: "consents", Param: "consent_id", Store: sqlstore.ConsentEntries}
 
 func consentHref(id int64) string { return episodeHref(id) + "/consent" }
 
@@ -63,8 +68,8 @@ type consentPageData struct {
 type consentRow struct {
 	When, Scope, Decision, Form, By, Age, Recorded string
 	Notes                                          []string
-	Late, InError                                  bool
-	ErrorReason                                    string
+	Late                                           bool
+	correctionView
 }
 
 type disclosureRow struct {
@@ -89,11 +94,11 @@ func consentAgeText(age int, appearsUnder18 bool) string {
 	return "Not known"
 }
 
-func toConsentRow(c sqlstore.ConsentRecord) consentRow {
+func toConsentRow(c sqlstore.ConsentRecord, canWrite bool) consentRow {
 	row := consentRow{When: c.OccurredAt.Local().Format("2 Jan 2006 15:04"), Scope: codes.Label("consent-scopes", c.Scope),
 		Decision: liaise.LabelOf(liaise.ConsentDecisions, c.Decision), Form: lowerText(liaise.LabelOf(liaise.ConsentForms, c.Form)), By: c.ObtainedByName,
 		Age: consentAgeText(c.PersonAgeAtEvent, c.AppearsUnder18), Recorded: c.RecordedAt.Local().Format("2 Jan 2006 15:04"),
-		Late: consentLateEntry(c.OccurredAt, c.RecordedAt), InError: c.EnteredInError, ErrorReason: c.ErrorReason}
+		Late: consentLateEntry(c.OccurredAt, c.RecordedAt), correctionView: consentsInError.view(c.EpisodeID, c.ID, c.EnteredInError, c.Correction, canWrite)}
 	if c.Form == "" {
 		row.Form = ""
 	}
@@ -167,7 +172,7 @@ func (s *Server) consentPage(w http.ResponseWriter, r *http.Request) error {
 			liaise.LabelOf(liaise.ConsentDecisions, c.Decision) + " on " + c.OccurredAt.Local().Format("2 Jan 2006 15:04")})
 	}
 	for i := len(l.Consents) - 1; i >= 0; i-- {
-		d.Consents = append(d.Consents, toConsentRow(l.Consents[i]))
+		d.Consents = append(d.Consents, toConsentRow(l.Consents[i], d.CanWrite))
 	}
 	for i := len(l.Disclosures) - 1; i >= 0; i-- {
 		d.Disclosures = append(d.Disclosures, toDisclosureRow(l.Disclosures[i]))

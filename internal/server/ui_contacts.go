@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -23,10 +24,16 @@ func (s *Server) contactRoutes() []Route {
 		{Method: "POST", Pattern: "/episodes/{id}/contacts/direct", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactDirect), Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/contacts/indirect", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactNew(sqlstore.ContactIndirect)},
 		{Method: "POST", Pattern: "/episodes/{id}/contacts/indirect", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactCreate(sqlstore.ContactIndirect), Draft: s.episodeDraft},
-		{Method: "GET", Pattern: "/episodes/{id}/contacts/{cid}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactErrorForm},
-		{Method: "POST", Pattern: "/episodes/{id}/contacts/{cid}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.contactErrorSave},
-	}, s.contactAPIRoutes(), s.referralRoutes(), s.referralAPIRoutes())
+	}, s.inErrorRoutes(contactsInError), s.contactAPIRoutes(), s.referralRoutes(), s.referralAPIRoutes())
 }
+
+// contactsInError marks a contact or activity entered in error; the API
+// answers with the contact.
+var contactsInError = inErrorKind{Page: "contacts", API: "contacts", Param: "cid", Store: sqlstore.ContactEntries, response: contactJSON{},
+	answer: func(s *Server, ctx context.Context, episode, id int64) (any, error) {
+		c, err := s.DB.GetContact(ctx, episode, id)
+		return toContactJSON(c), err
+	}}
 
 // breakGlassRedirect sends a user without team access to the person's page,
 // which asks for the break-glass reason; it reports whether it did.
@@ -77,8 +84,9 @@ type contactsPageData struct {
 }
 
 type contactRow struct {
-	When, Duration, How, Where, Attendance, Others, Adjustment, With, Summary, By, Recorded, ErrorReason, ErrorHref string
-	Planned, Late, InError                                                                                          bool
+	When, Duration, How, Where, Attendance, Others, Adjustment, With, Summary, By, Recorded string
+	Planned, Late                                                                           bool
+	correctionView
 }
 
 func (s *Server) contactsPage(w http.ResponseWriter, r *http.Request) error {
@@ -100,11 +108,8 @@ func (s *Server) contactsPage(w http.ResponseWriter, r *http.Request) error {
 		DirectHref: href + "/contacts/direct", IndirectHref: href + "/contacts/indirect"}
 	for _, c := range list {
 		row := contactRow{When: whenText(c.OccurredAt), Duration: minutesText(c.Minutes), Summary: c.Summary, By: c.UserName,
-			Recorded: whenText(c.RecordedAt), Late: c.Late(), InError: c.EnteredInError, ErrorReason: c.ErrorReason, Planned: c.Planned,
-			Adjustment: c.ReasonableAdjustment}
-		if !c.EnteredInError {
-			row.ErrorHref = href + "/contacts/" + strconv.FormatInt(c.ID, 10) + "/entered-in-error"
-		}
+			Recorded: whenText(c.RecordedAt), Late: c.Late(), Planned: c.Planned, Adjustment: c.ReasonableAdjustment,
+			correctionView: contactsInError.view(id, c.ID, c.EnteredInError, sqlstore.Correction{ErrorReason: c.ErrorReason}, d.CanWrite)}
 		if c.Kind == sqlstore.ContactDirect {
 			row.How = codes.Label("consultation-mechanism", c.ConsultationMechanism)
 			row.Where = codes.Label("activity-location-type", c.ActivityLocationType)
@@ -243,82 +248,4 @@ func (s *Server) contactCreate(kind string) handlerFunc {
 		}
 		return s.renderContactForm(w, r, http.StatusUnprocessableEntity, kind, id, f)
 	}
-}
-
-// --- Entered in error -------------------------------------------------------------------
-
-type contactErrorData struct {
-	episodeHeading
-	Action string
-	Facts  []summaryRow
-}
-
-func (s *Server) renderContactError(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
-	id, err := orgPathID(r)
-	if err != nil {
-		return err
-	}
-	cid, err := pathID(r, "cid")
-	if err != nil {
-		return err
-	}
-	e, ok, err := s.episodeByID(w, r, id)
-	if !ok {
-		return err
-	}
-	c, err := s.DB.GetContact(r.Context(), id, cid)
-	if err != nil {
-		return err
-	}
-	what := "Direct contact"
-	if c.Kind == sqlstore.ContactIndirect {
-		what = "Indirect activity with " + lowerText(liaise.LabelOf(sqlstore.CounterpartAgencyTypes, c.CounterpartAgencyType))
-	}
-	d := contactErrorData{episodeHeading: episodeHeading{episodeHref(id), e.Person.DisplayName()},
-		Action: episodeHref(id) + "/contacts/" + strconv.FormatInt(cid, 10) + "/entered-in-error",
-		Facts:  []summaryRow{{"Entry", what}, {"When", whenText(c.OccurredAt)}, {"Duration", minutesText(c.Minutes)}, {"Recorded by", c.UserName}}}
-	if c.Summary != "" {
-		d.Facts = append(d.Facts, summaryRow{"Summary", c.Summary})
-	}
-	if c.EnteredInError {
-		d.Facts = append(d.Facts, summaryRow{"Entered in error", c.ErrorReason})
-		d.Action = ""
-	}
-	p := s.newPage(r, "Mark as entered in error")
-	p.Form = f
-	p.Data = d
-	s.render(w, r, status, "contact_error", p)
-	return nil
-}
-
-func (s *Server) contactErrorForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderContactError(w, r, http.StatusOK, NewForm(nil))
-}
-
-func (s *Server) contactErrorSave(w http.ResponseWriter, r *http.Request) error {
-	id, err := orgPathID(r)
-	if err != nil {
-		return err
-	}
-	cid, err := pathID(r, "cid")
-	if err != nil {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
-		return err
-	}
-	err = s.DB.MarkContactInError(r.Context(), id, cid, f.Get("reason"))
-	switch {
-	case err == nil:
-		return s.redirect(w, r, episodeHref(id)+"/contacts", "Entry marked as entered in error: it stays in the record with your reason")
-	case breakGlassRedirect(w, r, err):
-		return nil
-	case liaise.ErrorCode(err) == liaise.ECONFLICT:
-		f.AddError("", liaise.ErrorMessage(err))
-		return s.renderContactError(w, r, http.StatusConflict, f)
-	case f.Absorb(err, "reason"):
-		return s.renderContactError(w, r, http.StatusUnprocessableEntity, f)
-	}
-	return err
 }

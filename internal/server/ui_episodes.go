@@ -324,7 +324,7 @@ type reasonSelect struct {
 
 type historyRow struct {
 	Occurred, Recorded, Step, Reason, By string
-	Late                                 bool
+	Late, InError                        bool
 }
 
 func (s *Server) episodeShow(w http.ResponseWriter, r *http.Request) error {
@@ -406,7 +406,7 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 	}
 	for _, h := range e.History {
 		row := historyRow{Occurred: h.OccurredAt.Local().Format("2 Jan 2006 15:04"), Recorded: h.RecordedAt.Local().Format("2 Jan 2006 15:04"),
-			Step: h.To.Label(), By: h.UserName, Late: liaise.Late(h.Transition)}
+			Step: h.To.Label(), By: h.UserName, Late: liaise.Late(h.Transition), InError: h.EnteredInError}
 		if h.From != "" {
 			row.Step = h.From.Label() + " to " + lowerText(h.To.Label())
 		}
@@ -415,6 +415,9 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 		}
 		if !h.RetryAt.IsZero() {
 			row.Reason += " (try again at " + h.RetryAt.Local().Format("15:04 on 2 Jan") + ")"
+		}
+		if h.EnteredInError {
+			row.Reason = strings.TrimSpace(row.Reason + " Made by an entry later marked entered in error: it no longer counts for the clocks")
 		}
 		d.History = append(d.History, row)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,10 +19,36 @@ func (s *Server) noteRoutes() []Route {
 		{Method: "GET", Pattern: "/episodes/{id}/notes", Cap: liaise.CapRecordRead, Personal: true, Handler: s.notesPage},
 		{Method: "POST", Pattern: "/episodes/{id}/notes", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.noteCreate},
 		{Method: "GET", Pattern: "/episodes/{id}/notes/{note_id}/amend", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.noteAmendPage},
-		{Method: "GET", Pattern: "/episodes/{id}/notes/{note_id}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.noteErrorPage},
-		{Method: "POST", Pattern: "/episodes/{id}/notes/{note_id}/entered-in-error", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.noteErrorMark},
-	}, s.noteAPIRoutes()...)
+	}, append(s.inErrorRoutes(notesInError), s.noteAPIRoutes()...)...)
 }
+
+// notesInError marks a case note entered in error: notes keep their own
+// table of errors and rule (only the author, or a senior in the team, may
+// correct a note), so the kind brings its own steps. The API answers with
+// the note (201: a correction is a new row beside the note).
+var notesInError = inErrorKind{Page: "notes", API: "notes", Param: "note_id", what: "case note", response: noteJSON{}, status: http.StatusCreated,
+	label: "Why was this note entered in error?", flash: "Note marked as entered in error: it stays in the record, struck through",
+	anchor: noteAnchor,
+	entry: func(s *Server, r *http.Request, e sqlstore.Episode, id int64) (sqlstore.Entry, []string, error) {
+		n, err := s.DB.GetNote(r.Context(), e.ID, id)
+		if err != nil {
+			return sqlstore.Entry{}, nil, err
+		}
+		if err := noteCorrectable(liaise.ActorFrom(r.Context()), e, n); err != nil {
+			return sqlstore.Entry{}, nil, err
+		}
+		v := toNoteView(n, false)
+		return sqlstore.Entry{ID: n.ID, EpisodeID: e.ID, What: "Case note", OccurredAt: n.OccurredAt, RecordedAt: n.RecordedAt, ByName: n.UserName,
+			EnteredInError: n.EnteredInError, Correction: sqlstore.Correction{ErrorReason: n.ErrorReason, ErrorAt: n.ErrorAt, ErrorByName: n.ErrorByName}}, v.Lines, nil
+	},
+	mark: func(s *Server, ctx context.Context, episode, id int64, reason string) (string, error) {
+		_, err := s.DB.MarkNoteEnteredInError(ctx, episode, id, reason)
+		return "", err
+	},
+	answer: func(s *Server, ctx context.Context, episode, id int64) (any, error) {
+		n, err := s.DB.GetNote(ctx, episode, id)
+		return toNoteJSON(n), err
+	}}
 
 // noteView is one note as the page shows it.
 type noteView struct {
@@ -103,6 +130,14 @@ func canCorrectNote(a *liaise.Actor, e sqlstore.Episode, n sqlstore.Note) bool {
 	return a.Can(liaise.CapRecordWrite) && a.InTeam(e.TeamID) && (a.System || n.UserID == a.UserID || a.Can(liaise.CapAllocate))
 }
 
+// noteCorrectable refuses, saying why, a user who may not correct the note.
+func noteCorrectable(a *liaise.Actor, e sqlstore.Episode, n sqlstore.Note) error {
+	if !canCorrectNote(a, e, n) {
+		return liaise.Errorf(liaise.EFORBIDDEN, "Only the author of a note, or a senior practitioner or manager in the team, can correct it: add a new note instead.")
+	}
+	return nil
+}
+
 func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) error {
 	f := NewForm(nil)
 	setFormTime(f, "occurred_at", s.now())
@@ -165,13 +200,13 @@ func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if in.AmendsNoteID != 0 {
-		return s.renderNoteForm(w, r, http.StatusUnprocessableEntity, "notes_amend", in.AmendsNoteID, f)
+		return s.renderNoteForm(w, r, http.StatusUnprocessableEntity, in.AmendsNoteID, f)
 	}
 	return s.renderNotes(w, r, http.StatusUnprocessableEntity, f)
 }
 
-// renderNoteForm shows the amend or entered-in-error form for one note.
-func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, status int, page string, noteID int64, f *Form) error {
+// renderNoteForm shows the amend form for one note.
+func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, status int, noteID int64, f *Form) error {
 	e, ok, err := s.episodeForPage(w, r)
 	if !ok {
 		return err
@@ -181,32 +216,25 @@ func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	if !canCorrectNote(a, e, n) {
-		return liaise.Errorf(liaise.EFORBIDDEN, "Only the author of a note, or a senior practitioner or manager in the team, can correct it: add a new note instead.")
+	if err := noteCorrectable(a, e, n); err != nil {
+		return err
 	}
 	v := toNoteView(n, true)
 	d := notesPageData{PersonName: e.Person.DisplayName(), EpisodeHref: notesHref(e.ID), Note: &v, CanWrite: true}
-	title := "Amend a note"
 	d.Action = notesHref(e.ID)
-	if page == "notes_error" {
-		title = "Mark a note as entered in error"
-		d.Action = notesHref(e.ID) + "/" + v.ID + "/entered-in-error"
-	}
 	if f == nil {
 		f = NewForm(nil)
-		if page == "notes_amend" {
-			f.Set("text", n.Text)
-			setFormTime(f, "occurred_at", n.OccurredAt.Time)
-			if n.RestrictedToTeam {
-				f.Set("restricted_to_team", "yes")
-			}
+		f.Set("text", n.Text)
+		setFormTime(f, "occurred_at", n.OccurredAt.Time)
+		if n.RestrictedToTeam {
+			f.Set("restricted_to_team", "yes")
 		}
 	}
 	f.Set("amends_note_id", v.ID)
-	p := s.newPage(r, title+": "+d.PersonName)
+	p := s.newPage(r, "Amend a note: "+d.PersonName)
 	p.Form = f
 	p.Data = d
-	s.render(w, r, status, page, p)
+	s.render(w, r, status, "notes_amend", p)
 	return nil
 }
 
@@ -223,40 +251,5 @@ func (s *Server) noteAmendPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderNoteForm(w, r, http.StatusOK, "notes_amend", nid, nil)
-}
-
-func (s *Server) noteErrorPage(w http.ResponseWriter, r *http.Request) error {
-	nid, err := noteIDParam(r)
-	if err != nil {
-		return err
-	}
-	return s.renderNoteForm(w, r, http.StatusOK, "notes_error", nid, nil)
-}
-
-func (s *Server) noteErrorMark(w http.ResponseWriter, r *http.Request) error {
-	id, err := orgPathID(r)
-	if err != nil {
-		return err
-	}
-	nid, err := noteIDParam(r)
-	if err != nil {
-		return err
-	}
-	f, err := orgParseForm(r)
-	if err != nil {
-		return err
-	}
-	_, err = s.DB.MarkNoteEnteredInError(r.Context(), id, nid, f.Values.Get("reason"))
-	if err == nil {
-		return s.redirect(w, r, notesHref(id)+"#"+noteAnchor(nid), "Note marked as entered in error: it stays in the record, struck through")
-	}
-	switch {
-	case liaise.ErrorCode(err) == liaise.ECONFLICT:
-		f.AddError("", liaise.ErrorMessage(err))
-	case f.Absorb(err, "reason"):
-	default:
-		return err
-	}
-	return s.renderNoteForm(w, r, http.StatusUnprocessableEntity, "notes_error", nid, f)
+	return s.renderNoteForm(w, r, http.StatusOK, nid, nil)
 }

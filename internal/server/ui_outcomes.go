@@ -22,8 +22,13 @@ func (s *Server) outcomeRoutes() []Route {
 		{Method: "POST", Pattern: "/episodes/{id}/outcomes/custody", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCustody), Draft: s.episodeDraft},
 		{Method: "GET", Pattern: "/episodes/{id}/outcomes/court", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeNew(liaise.StageCourt)},
 		{Method: "POST", Pattern: "/episodes/{id}/outcomes/court", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.outcomeCreate(liaise.StageCourt), Draft: s.episodeDraft},
-	}, s.outcomeAPIRoutes())
+	}, s.inErrorRoutes(outcomesInError), s.outcomeAPIRoutes())
 }
+
+// outcomesInError marks a custody or court outcome entered in error: it no
+// longer counts (as a diversion, or for the recommendations followed). A
+// handover it made is not undone.
+var outcomesInError = inErrorKind{Page: "outcomes", API: "outcomes", Param: "outcome_id", Store: sqlstore.OutcomeEntries}
 
 // --- List --------------------------------------------------------------------------
 
@@ -35,9 +40,10 @@ type outcomesPageData struct {
 }
 
 type outcomeRow struct {
-	When, Stage, Outcome, Requirements, Notes, Hearing, HandoverNote, By, Recorded, ErrorReason string
-	Recommendations                                                                             []string
-	Diversion, Late, InError                                                                    bool
+	When, Stage, Outcome, Requirements, Notes, Hearing, HandoverNote, By, Recorded string
+	Recommendations                                                                []string
+	Diversion, Late                                                                bool
+	correctionView
 }
 
 func (s *Server) outcomesPage(w http.ResponseWriter, r *http.Request) error {
@@ -58,8 +64,8 @@ func (s *Server) outcomesPage(w http.ResponseWriter, r *http.Request) error {
 		CustodyHref: href + "/outcomes/custody", CourtHref: href + "/outcomes/court"}
 	for _, o := range list {
 		row := outcomeRow{When: whenText(o.OccurredAt), Stage: "Custody", Outcome: sqlstore.OutcomeLabel(o.Stage, o.Outcome), Notes: o.Notes,
-			HandoverNote: o.HandoverNote, By: o.UserName, Recorded: whenText(o.RecordedAt), ErrorReason: o.ErrorReason,
-			Diversion: o.Diversion(), Late: o.Late(), InError: o.EnteredInError}
+			HandoverNote: o.HandoverNote, By: o.UserName, Recorded: whenText(o.RecordedAt), Diversion: o.Diversion(), Late: o.Late(),
+			correctionView: outcomesInError.view(id, o.ID, o.EnteredInError, o.Correction, d.CanWrite)}
 		if o.Stage == liaise.StageCourt {
 			row.Stage = "Court"
 		}

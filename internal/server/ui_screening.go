@@ -13,15 +13,20 @@ import (
 )
 
 // Screening pages: an episode's screenings, and the minimum and full
-// screening forms (issue 3 item 6).
+// screening forms (issue 3 item 6). A wrong screening is marked entered in
+// error (ui_entered_in_error.go): it stays, flagged, and no longer counts.
 
 func (s *Server) screeningRoutes() []Route {
-	return append([]Route{
+	return slices.Concat([]Route{
 		{Method: "GET", Pattern: "/episodes/{id}/screening", Cap: liaise.CapRecordRead, Personal: true, Handler: s.screeningList},
 		{Method: "GET", Pattern: "/episodes/{id}/screening/{kind}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.screeningNew},
 		{Method: "POST", Pattern: "/episodes/{id}/screening/{kind}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.screeningCreate, Draft: s.episodeDraft},
-	}, s.screeningAPIRoutes()...)
+	}, s.inErrorRoutes(screeningsInError), s.screeningAPIRoutes())
 }
+
+// screeningsInError marks a screening entered in error; the move to
+// screened that a complete screen made is taken back with it.
+var screeningsInError = inErrorKind{Page: "screening", API: "screenings", Param: "screening_id", Store: sqlstore.ScreeningEntries}
 
 func screeningHref(id int64) string { return episodeHref(id) + "/screening" }
 
@@ -54,6 +59,7 @@ type screeningSummary struct {
 	NotDone  bool
 	Outcome  string
 	Findings []string
+	correctionView
 }
 
 func screeningLevel(level string) string {
@@ -70,10 +76,11 @@ func screeningOrNot(s string) string {
 	return s
 }
 
-func summariseScreening(r sqlstore.ScreeningRecord) screeningSummary {
+func summariseScreening(r sqlstore.ScreeningRecord, canWrite bool) screeningSummary {
 	sc := r.Screening
 	out := screeningSummary{Title: liaise.LabelOf(liaise.ScreeningKinds, string(sc.Kind)) + ", " + sc.OccurredAt.Local().Format("2 Jan 2006 15:04"),
-		Late: liaise.LateEntry(sc.OccurredAt, sc.RecordedAt), NotDone: sc.Incomplete}
+		Late: liaise.LateEntry(sc.OccurredAt, sc.RecordedAt), NotDone: sc.Incomplete,
+		correctionView: screeningsInError.view(sc.EpisodeID, sc.ID, sc.EnteredInError, r.Correction, canWrite)}
 	recorded := sc.RecordedAt.Local().Format("2 Jan 2006 15:04") + " by " + r.UserName
 	out.Rows = []summaryRow{
 		{"Recorded", recorded},
@@ -139,7 +146,7 @@ func (s *Server) screeningList(w http.ResponseWriter, r *http.Request) error {
 	d := screeningListData{EpisodeHref: episodeHref(id), PersonName: e.Person.DisplayName(), Tag: stateTag(e.State),
 		CanWrite: a.Can(liaise.CapRecordWrite) && !e.State.Terminal(), MinimumHref: screeningHref(id) + "/minimum", FullHref: screeningHref(id) + "/full"}
 	for _, sc := range list {
-		d.Items = append(d.Items, summariseScreening(sc))
+		d.Items = append(d.Items, summariseScreening(sc, a.Can(liaise.CapRecordWrite)))
 	}
 	p := s.newPage(r, "Screening: "+d.PersonName)
 	p.Data = d

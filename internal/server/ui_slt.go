@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -10,15 +9,21 @@ import (
 )
 
 // The speech and language therapy queue: open requests of the therapist's
-// teams, oldest first, and the communication profile form that answers one.
+// teams, oldest first, and the communication profile form that answers one;
+// and cancelling an open request with a reason, by the episode's team (from
+// the assessment page) or a therapist (from the queue).
 
 func (s *Server) sltRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/slt", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltQueue},
 		{Method: "GET", Pattern: "/slt/{request_id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltProfileNew},
 		{Method: "POST", Pattern: "/slt/{request_id}/profile", Cap: liaise.CapSLTQueue, Personal: true, Handler: s.sltProfileCreate, Draft: s.sltDraft},
+		{Method: "GET", Pattern: "/slt/{request_id}/cancel", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltCancelForm},
+		{Method: "POST", Pattern: "/slt/{request_id}/cancel", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.sltCancelSave},
 	}
 }
+
+func sltHref(id int64) string { return "/slt/" + strconv.FormatInt(id, 10) }
 
 func sltRequestID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("request_id"), 10, 64)
@@ -29,7 +34,7 @@ func sltRequestID(r *http.Request) (int64, error) {
 }
 
 type sltQueueRow struct {
-	Requested, PersonName, EpisodeHref, Team, Reason, Urgency, RequestedBy, ProfileHref string
+	Requested, PersonName, EpisodeHref, Team, Reason, Urgency, RequestedBy, ProfileHref, CancelHref string
 }
 
 func (s *Server) sltQueue(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +46,7 @@ func (s *Server) sltQueue(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range q {
 		rows = append(rows, sltQueueRow{Requested: it.RequestedAt.Local().Format("2 Jan 2006 15:04"), PersonName: it.PersonName,
 			EpisodeHref: episodeHref(it.EpisodeID), Team: it.TeamName, Reason: it.Reason, Urgency: liaise.LabelOf(liaise.SLTUrgencies, it.Urgency),
-			RequestedBy: it.RequestedByName, ProfileHref: "/slt/" + strconv.FormatInt(it.ID, 10) + "/profile"})
+			RequestedBy: it.RequestedByName, ProfileHref: sltHref(it.ID) + "/profile", CancelHref: sltHref(it.ID) + "/cancel?from=queue"})
 	}
 	p := s.newPage(r, "Speech and language therapy queue")
 	p.Data = rows
@@ -58,9 +63,7 @@ type sltProfileFormData struct {
 // the user to the person's page, which asks for the reason.
 func (s *Server) sltRequestPage(w http.ResponseWriter, r *http.Request, id int64) (sqlstore.SLTRequestRecord, sqlstore.Episode, bool, error) {
 	req, e, err := s.DB.GetSLTRequest(r.Context(), id)
-	var bge *liaise.BreakGlassError
-	if errors.As(err, &bge) {
-		http.Redirect(w, r, "/people/"+strconv.FormatInt(bge.PersonID, 10), http.StatusSeeOther)
+	if breakGlassRedirect(w, r, err) {
 		return req, e, true, nil
 	}
 	return req, e, false, err
@@ -130,4 +133,79 @@ func (s *Server) sltProfileCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.renderSLTProfileForm(w, r, status, req, e, f)
+}
+
+// --- Cancel a request ------------------------------------------------------------
+
+// sltCancelBack is where the cancel form returns to: the queue when opened
+// from it, otherwise the episode's assessment page.
+func sltCancelBack(from string, episode int64) (href, label string) {
+	if from == "queue" {
+		return "/slt", "Speech and language therapy queue"
+	}
+	return assessmentHref(episode), "Assessment"
+}
+
+func (s *Server) renderSLTCancel(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
+	id, err := sltRequestID(r)
+	if err != nil {
+		return err
+	}
+	req, e, err := s.DB.SLTRequestForChange(r.Context(), id)
+	if breakGlassRedirect(w, r, err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	version := strconv.Itoa(req.Version)
+	if v := f.Get("version"); v != "" {
+		version = v // the version the user saw: a stale one is refused, not replaced
+	}
+	d := correctionForm{PersonName: e.Person.DisplayName(), Heading: "Cancel a speech and language therapy request",
+		Action: sltHref(id) + "/cancel", Label: "Why is the request being cancelled?", Hint: "For example, released before the therapist could see them",
+		Button: "Cancel the request", Info: "The request leaves the therapists' queue. It stays in the record as cancelled, with your reason.",
+		Hidden: []hiddenField{{"version", version}, {"from", f.Get("from")}},
+		Facts: []factLines{fact("Requested", whenText(req.RequestedAt)+" by "+req.RequestedByName), fact("Reason", req.Reason),
+			fact("Urgency", liaise.LabelOf(liaise.SLTUrgencies, req.Urgency)), fact("Status", liaise.LabelOf(liaise.SLTStatuses, req.Status))}}
+	d.BackHref, d.BackLabel = sltCancelBack(f.Get("from"), req.EpisodeID)
+	if req.Status != liaise.SLTOpen && status == http.StatusOK {
+		d.Action, d.Done = "", "This request is already "+req.Status+": it cannot be cancelled."
+	}
+	s.renderCorrection(w, r, status, d, f)
+	return nil
+}
+
+func (s *Server) sltCancelForm(w http.ResponseWriter, r *http.Request) error {
+	f := NewForm(nil)
+	f.Set("from", r.URL.Query().Get("from"))
+	return s.renderSLTCancel(w, r, http.StatusOK, f)
+}
+
+func (s *Server) sltCancelSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := sltRequestID(r)
+	if err != nil {
+		return err
+	}
+	f, err := orgParseForm(r)
+	if err != nil {
+		return err
+	}
+	req, err := s.DB.CancelSLTRequest(r.Context(), id, f.Int("version"), f.Values.Get("reason"))
+	switch {
+	case err == nil:
+		back, _ := sltCancelBack(f.Get("from"), req.EpisodeID)
+		return s.redirect(w, r, back, "Speech and language therapy request cancelled: it has left the therapists' queue")
+	case breakGlassRedirect(w, r, err):
+		return nil
+	case liaise.ErrorCode(err) == liaise.ESTALE:
+		f.AddError("", liaise.ErrorMessage(err))
+		return s.renderSLTCancel(w, r, http.StatusPreconditionFailed, f)
+	case liaise.ErrorCode(err) == liaise.ECONFLICT:
+		f.AddError("", liaise.ErrorMessage(err))
+		return s.renderSLTCancel(w, r, http.StatusConflict, f)
+	case f.Absorb(err, "reason"):
+		return s.renderSLTCancel(w, r, http.StatusUnprocessableEntity, f)
+	}
+	return err
 }

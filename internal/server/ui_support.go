@@ -10,7 +10,8 @@ import (
 
 // Support work pages and API: STR and peer-support goals with their
 // outcomes, and "I know this person" declarations, which stop a worker being
-// given that person's goals.
+// given that person's goals until the worker (or a manager) withdraws them
+// with a reason; a withdrawn declaration stays on the page as withdrawn.
 
 func (s *Server) supportRoutes() []Route {
 	return []Route{
@@ -21,6 +22,8 @@ func (s *Server) supportRoutes() []Route {
 		{Method: "POST", Pattern: "/episodes/{id}/support/{gid}/outcome", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.supportOutcomeSave},
 		{Method: "GET", Pattern: "/people/{id}/conflict", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.conflictForm},
 		{Method: "POST", Pattern: "/people/{id}/conflict", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.conflictSave},
+		{Method: "GET", Pattern: "/people/{id}/conflicts/{cid}/withdraw", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.conflictWithdrawForm},
+		{Method: "POST", Pattern: "/people/{id}/conflicts/{cid}/withdraw", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.conflictWithdrawSave},
 
 		{Method: "GET", Pattern: "/api/v1/episodes/{id}/support-goals", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiListSupportGoals,
 			Summary: "The support goals of an episode (STR and peer-support work), oldest first, with their outcomes", Response: supportGoalListJSON{Items: []supportGoalJSON{{}}}},
@@ -33,6 +36,10 @@ func (s *Server) supportRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/people/{id}/conflicts", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiDeclareConflict, Status: http.StatusCreated,
 			Summary: "Declare that the calling member of staff knows this person (a lived-experience conflict); they can then not be the worker of the person's support goals",
 			Request: conflictBody{}, Response: conflictJSON{}},
+		{Method: "POST", Pattern: "/api/v1/people/{id}/conflicts/{cid}/withdraw", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiWithdrawConflict,
+			Summary: "Withdraw a declaration with a reason, as the member of staff who made it or a manager: it stays in the record as withdrawn (who, when, why) " +
+				"and no longer stops them being the worker of the person's support goals (422 without a reason, 409 when already withdrawn, 404 for another person's declaration)",
+			Request: inErrorBody{}, Response: conflictJSON{}},
 	}
 }
 
@@ -43,7 +50,7 @@ func supportHref(id int64) string { return episodeHref(id) + "/support" }
 type supportPageData struct {
 	episodeHeading
 	Goals                       []supportRow
-	Conflicts                   []conflictRow
+	Conflicts, Withdrawn        []conflictRow
 	CanWrite                    bool
 	NewHref, ConflictHref, Name string
 }
@@ -53,7 +60,11 @@ type supportRow struct {
 	Open, Late                                                                   bool
 }
 
-type conflictRow struct{ Name, Note, When string }
+type conflictRow struct {
+	Name, Note, When, WithdrawHref string
+	// Once withdrawn: by whom, when and why.
+	WithdrawnBy, WithdrawnWhen, WithdrawReason string
+}
 
 func (s *Server) supportPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := orgPathID(r)
@@ -76,7 +87,16 @@ func (s *Server) supportPage(w http.ResponseWriter, r *http.Request) error {
 	d := supportPageData{episodeHeading: episodeHeading{episodeHref(id), e.Person.DisplayName()}, CanWrite: a.Can(liaise.CapRecordWrite),
 		NewHref: supportHref(id) + "/new", ConflictHref: "/people/" + strconv.FormatInt(e.PersonID, 10) + "/conflict?episode=" + strconv.FormatInt(id, 10)}
 	for _, c := range conflicts {
-		d.Conflicts = append(d.Conflicts, conflictRow{Name: c.UserName, Note: c.Note, When: whenText(c.DeclaredAt)})
+		row := conflictRow{Name: c.UserName, Note: c.Note, When: whenText(c.DeclaredAt)}
+		if !c.Live() {
+			row.WithdrawnBy, row.WithdrawnWhen, row.WithdrawReason = c.WithdrawnByName, whenText(c.WithdrawnAt), c.WithdrawReason
+			d.Withdrawn = append(d.Withdrawn, row)
+			continue
+		}
+		if sqlstore.MayWithdrawConflict(a, c) {
+			row.WithdrawHref = conflictHref(e.PersonID, c.ID) + "/withdraw?episode=" + strconv.FormatInt(id, 10)
+		}
+		d.Conflicts = append(d.Conflicts, row)
 	}
 	for _, g := range goals {
 		row := supportRow{Type: g.TypeLabel(), Description: g.Description, Worker: g.WorkerName, Set: whenText(g.SetAt), Status: g.StatusLabel(),
@@ -123,8 +143,10 @@ func (s *Server) renderSupportGoalForm(w http.ResponseWriter, r *http.Request, s
 	d := supportGoalFormData{episodeHeading: episodeHeading{episodeHref(id), e.Person.DisplayName()}, Action: supportHref(id) + "/new",
 		Types: labelOptions(sqlstore.SupportGoalTypes)}
 	for _, c := range conflicts {
-		known[c.UserID] = true
-		d.ConflictWarnings = append(d.ConflictWarnings, c.UserName)
+		if c.Live() {
+			known[c.UserID] = true
+			d.ConflictWarnings = append(d.ConflictWarnings, c.UserName)
+		}
 	}
 	d.Workers = []Option{{Value: "", Label: "Choose a worker"}}
 	for _, m := range members {
@@ -334,6 +356,93 @@ func (s *Server) conflictSave(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// --- Withdraw a declaration ---------------------------------------------------------
+
+func conflictHref(person, id int64) string {
+	return "/people/" + strconv.FormatInt(person, 10) + "/conflicts/" + strconv.FormatInt(id, 10)
+}
+
+// conflictBack is where the withdraw form returns to: the support page of
+// the episode it was opened from, otherwise the person's page.
+func conflictBack(f *Form, person int64) (href, label string) {
+	if ep, err := strconv.ParseInt(f.Get("episode_id"), 10, 64); err == nil && ep > 0 {
+		return supportHref(ep), "Support work"
+	}
+	return "/people/" + strconv.FormatInt(person, 10), "Person"
+}
+
+func (s *Server) renderConflictWithdraw(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
+	id, err := orgPathID(r)
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	p, err := s.DB.GetPerson(r.Context(), id, "")
+	if breakGlassRedirect(w, r, err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, err := s.DB.GetConflict(r.Context(), id, cid)
+	if err != nil {
+		return err
+	}
+	d := correctionForm{PersonName: p.DisplayName(), Heading: "Withdraw a declaration that you know this person", Action: conflictHref(id, cid) + "/withdraw",
+		Label: "Why is the declaration being withdrawn?", Hint: "For example, declared on the wrong person's record", Button: "Withdraw the declaration",
+		Info:   "The declaration stays in the record as withdrawn, with your reason, and " + c.UserName + " can then be the worker for this person's support goals.",
+		Hidden: []hiddenField{{"episode_id", f.Get("episode_id")}},
+		Facts:  []factLines{fact("Declared by", c.UserName), fact("When", whenText(c.DeclaredAt))}}
+	if c.Note != "" {
+		d.Facts = append(d.Facts, fact("How they know them", c.Note))
+	}
+	d.BackHref, d.BackLabel = conflictBack(f, id)
+	if !c.Live() {
+		d.Facts = append(d.Facts, fact("Withdrawn", whenText(c.WithdrawnAt)+" by "+c.WithdrawnByName+": "+c.WithdrawReason))
+		d.Action, d.Done = "", "This declaration is already withdrawn."
+	}
+	s.renderCorrection(w, r, status, d, f)
+	return nil
+}
+
+func (s *Server) conflictWithdrawForm(w http.ResponseWriter, r *http.Request) error {
+	f := NewForm(nil)
+	f.Set("episode_id", r.URL.Query().Get("episode"))
+	return s.renderConflictWithdraw(w, r, http.StatusOK, f)
+}
+
+func (s *Server) conflictWithdrawSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := orgPathID(r)
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	f, err := orgParseForm(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.DB.WithdrawConflict(r.Context(), id, cid, f.Values.Get("reason"))
+	switch {
+	case err == nil:
+		back, _ := conflictBack(f, id)
+		return s.redirect(w, r, back, "Declaration withdrawn: "+c.UserName+" can now be the worker for this person's support goals")
+	case breakGlassRedirect(w, r, err):
+		return nil
+	case liaise.ErrorCode(err) == liaise.ECONFLICT:
+		f.AddError("", liaise.ErrorMessage(err))
+		return s.renderConflictWithdraw(w, r, http.StatusConflict, f)
+	case f.Absorb(err, "reason"):
+		return s.renderConflictWithdraw(w, r, http.StatusUnprocessableEntity, f)
+	}
+	return err
+}
+
 // --- API ---------------------------------------------------------------------------
 
 type supportGoalBody struct {
@@ -379,8 +488,18 @@ type conflictJSON struct {
 	ID         string `json:"id"`
 	PersonID   string `json:"person_id"`
 	UserID     string `json:"user_id"`
+	UserName   string `json:"user_name,omitempty"`
 	Note       string `json:"note"`
 	DeclaredAt string `json:"declared_at"`
+	// Set once withdrawn.
+	WithdrawnAt     string `json:"withdrawn_at,omitempty"`
+	WithdrawnByName string `json:"withdrawn_by_name,omitempty"`
+	WithdrawReason  string `json:"withdraw_reason,omitempty"`
+}
+
+func toConflictJSON(c sqlstore.PersonConflict) conflictJSON {
+	return conflictJSON{ID: epID(c.ID), PersonID: epID(c.PersonID), UserID: epID(c.UserID), UserName: c.UserName, Note: c.Note,
+		DeclaredAt: timeJSON(c.DeclaredAt), WithdrawnAt: timeJSON(c.WithdrawnAt), WithdrawnByName: c.WithdrawnByName, WithdrawReason: c.WithdrawReason}
 }
 
 func toSupportGoalJSON(g sqlstore.SupportGoal) supportGoalJSON {
@@ -490,5 +609,25 @@ func (s *Server) apiDeclareConflict(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/people/"+epID(id)+"/conflicts/"+epID(c.ID))
-	return writeJSON(w, http.StatusCreated, conflictJSON{ID: epID(c.ID), PersonID: epID(id), UserID: epID(c.UserID), Note: c.Note, DeclaredAt: timeJSON(c.DeclaredAt)})
+	return writeJSON(w, http.StatusCreated, toConflictJSON(c))
+}
+
+func (s *Server) apiWithdrawConflict(w http.ResponseWriter, r *http.Request) error {
+	id, err := orgPathID(r)
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	var b inErrorBody
+	if err := readJSON(r, &b); err != nil {
+		return err
+	}
+	c, err := s.DB.WithdrawConflict(r.Context(), id, cid, b.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toConflictJSON(c))
 }

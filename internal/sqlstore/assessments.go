@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"liaise"
@@ -18,6 +17,8 @@ import (
 type AssessmentRecord struct {
 	liaise.Assessment
 	UserName string
+	// Correction says why, when and by whom, when EnteredInError.
+	Correction
 }
 
 // AssessmentResult says what recording an assessment did to the episode.
@@ -103,9 +104,8 @@ func (db *DB) RecordAssessment(ctx context.Context, episodeID int64, x *liaise.A
 		if x.Incomplete {
 			return nil
 		}
-		var prev liaise.Time
-		err = tx.QueryRow(ctx, `SELECT occurred_at FROM episode_transitions WHERE episode_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`, episodeID).Scan(&prev)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		prev, err := lastMoveAt(ctx, tx, episodeID)
+		if err != nil {
 			return err
 		}
 		tc := liaise.TransitionContext{OccurredAt: x.OccurredAt, RecordedAt: tx.Now, PreviousOccurredAt: prev}
@@ -121,7 +121,7 @@ func (db *DB) RecordAssessment(ctx context.Context, episodeID int64, x *liaise.A
 			string(liaise.EpisodeAssessed), tx.Now, episodeID, e.Version); err != nil {
 			return err
 		}
-		if err := insertTransition(ctx, tx, a, episodeID, liaise.Transition{From: e.State, To: liaise.EpisodeAssessed, OccurredAt: x.OccurredAt}); err != nil {
+		if err := insertTransitionFrom(ctx, tx, a, episodeID, liaise.Transition{From: e.State, To: liaise.EpisodeAssessed, OccurredAt: x.OccurredAt}, "assessment", x.ID); err != nil {
 			return err
 		}
 		res.Moved, res.State = true, liaise.EpisodeAssessed
@@ -144,8 +144,8 @@ func (db *DB) ListAssessments(ctx context.Context, episodeID int64) ([]Assessmen
 		return nil, err
 	}
 	rows, err := db.Query(ctx, `SELECT x.id, x.type, x.occurred_at, x.recorded_at, x.user_id, COALESCE(u.display_name, 'System'), x.formulation,
-		x.incomplete_reason, x.entered_in_error, x.version
-		FROM assessments x LEFT JOIN users u ON u.id = x.user_id WHERE x.episode_id = ? ORDER BY x.occurred_at DESC, x.id DESC`, episodeID)
+		x.incomplete_reason, x.entered_in_error, x.version, x.error_reason, x.error_at, COALESCE(eu.display_name, '')
+		FROM assessments x LEFT JOIN users u ON u.id = x.user_id LEFT JOIN users eu ON eu.id = x.error_by WHERE x.episode_id = ? ORDER BY x.occurred_at DESC, x.id DESC`, episodeID)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (db *DB) ListAssessments(ctx context.Context, episodeID int64) ([]Assessmen
 		var user sql.NullInt64
 		x := &r.Assessment
 		if err := rows.Scan(&x.ID, &x.Type, &x.OccurredAt, &x.RecordedAt, &user, &r.UserName, &x.Formulation, &x.IncompleteReason,
-			&x.EnteredInError, &x.Version); err != nil {
+			&x.EnteredInError, &x.Version, &r.ErrorReason, &r.ErrorAt, &r.ErrorByName); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -441,7 +441,7 @@ func (db *DB) GetBoard(ctx context.Context, kind string, id int64) (Board, error
 	}
 	sqlq := `SELECT e.id, e.person_id, COALESCE(e.site_id, 0), e.team_id, e.provider_id, p.date_of_birth, p.restricted, COALESCE(n.given, ''), COALESCE(n.family, ''),
 		COALESCE(s.name, ''), e.state, e.alerted_at, e.queue_at, e.out_of_hours, e.hearing_date,
-		(SELECT x.retry_at FROM episode_transitions x WHERE x.episode_id = e.id ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
+		(SELECT x.retry_at FROM episode_transitions x WHERE x.episode_id = e.id AND NOT x.entered_in_error ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
 		FROM episodes e JOIN people p ON p.id = e.person_id LEFT JOIN person_names n ON n.person_id = p.id AND n.position = 0
 		LEFT JOIN sites s ON s.id = e.site_id WHERE (` + cond + `) ORDER BY e.queue_at, e.id LIMIT ?`
 	args = append(args, maxBoardRows)

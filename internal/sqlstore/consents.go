@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +36,8 @@ type ConsentRecord struct {
 	liaise.Consent
 	PersonID       int64
 	ObtainedByName string
-	ErrorReason    string
+	// Correction says why, when and by whom, when EnteredInError.
+	Correction
 }
 
 // ConsentLog is an episode's consents and disclosures, oldest first, as one
@@ -152,52 +151,12 @@ func (db *DB) RecordConsent(ctx context.Context, episodeID int64, in ConsentInpu
 	return rec, nil
 }
 
-// MarkConsentEnteredInError marks a consent recorded by mistake; it stays
-// in the record, shown struck through, and no longer counts.
-func (db *DB) MarkConsentEnteredInError(ctx context.Context, consentID int64, reason string) error {
-	a := liaise.ActorFrom(ctx)
-	reason = strings.TrimSpace(reason)
-	var episodeID int64
-	missing := liaise.Errorf(liaise.ENOTFOUND, "That consent was not found.")
-	err := db.QueryRow(ctx, `SELECT episode_id FROM consents WHERE id = ?`, consentID).Scan(&episodeID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return missing
-	}
-	if err != nil {
-		return err
-	}
-	e, err := db.episodeAccess(ctx, a, liaise.CapRecordWrite, episodeID)
-	if liaise.ErrorCode(err) == liaise.ENOTFOUND {
-		return missing
-	}
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return fieldError("reason", "Say why the consent was entered in error")
-	}
-	return db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE consents SET entered_in_error = TRUE, error_reason = ? WHERE id = ? AND entered_in_error = FALSE`, reason, consentID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return liaise.Errorf(liaise.ECONFLICT, "That consent is already marked as entered in error.")
-		}
-		ev := liaise.EventFor(a, liaise.AuditUpdate, "consent", consentID)
-		ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
-		ev.Detail = "entered in error"
-		ev.Subjects = []int64{e.PersonID}
-		return tx.Audit(ctx, ev)
-	})
-}
-
 const consentCols = `c.id, c.episode_id, c.person_id, c.scope, c.decision, c.form, c.interpreter_used, c.obtained_by, c.occurred_at, c.recorded_at,
 	c.expires_at, c.court_stage, c.best_interests, c.gillick_competent, c.parental_consent, c.person_age_at_event, c.appears_under_18,
-	c.entered_in_error, c.error_reason, COALESCE(u.display_name, '')`
+	c.entered_in_error, c.error_reason, c.error_at, COALESCE(eu.display_name, ''), COALESCE(u.display_name, '')`
 
 func loadConsents(ctx context.Context, q queryer, episodeID int64) ([]ConsentRecord, error) {
-	rows, err := q.Query(ctx, `SELECT `+consentCols+` FROM consents c LEFT JOIN users u ON u.id = c.obtained_by
+	rows, err := q.Query(ctx, `SELECT `+consentCols+` FROM consents c LEFT JOIN users u ON u.id = c.obtained_by LEFT JOIN users eu ON eu.id = c.error_by
 		WHERE c.episode_id = ? ORDER BY c.occurred_at, c.id`, episodeID)
 	if err != nil {
 		return nil, err
@@ -208,7 +167,7 @@ func loadConsents(ctx context.Context, q queryer, episodeID int64) ([]ConsentRec
 		var r ConsentRecord
 		if err := rows.Scan(&r.ID, &r.EpisodeID, &r.PersonID, &r.Scope, &r.Decision, &r.Form, &r.InterpreterUsed, &r.ObtainedBy, &r.OccurredAt,
 			&r.RecordedAt, &r.ExpiresAt, &r.CourtStage, &r.BestInterests, &r.GillickCompetent, &r.ParentalConsent, &r.PersonAgeAtEvent,
-			&r.AppearsUnder18, &r.EnteredInError, &r.ErrorReason, &r.ObtainedByName); err != nil {
+			&r.AppearsUnder18, &r.EnteredInError, &r.ErrorReason, &r.ErrorAt, &r.ErrorByName, &r.ObtainedByName); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

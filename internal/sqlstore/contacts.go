@@ -190,7 +190,8 @@ func (db *DB) AddContact(ctx context.Context, episodeID int64, c *Contact) error
 // MarkContactInError marks a contact entered in error, with a reason; it
 // stays in the record. A contact is marked once.
 func (db *DB) MarkContactInError(ctx context.Context, episodeID, contactID int64, reason string) error {
-	return db.markEnteredInError(ctx, "contacts", "contact", "contact", episodeID, contactID, reason)
+	_, err := db.MarkInError(ctx, ContactEntries, episodeID, contactID, reason)
+	return err
 }
 
 const contactSelect = `SELECT c.id, c.kind, c.occurred_at, c.recorded_at, c.user_id, COALESCE(u.display_name, 'System'), c.duration_minutes,

@@ -284,9 +284,29 @@ func (db *DB) QuickIdentify(ctx context.Context, in QuickIdentifyInput) (Episode
 }
 
 func insertTransition(ctx context.Context, tx *Tx, a *liaise.Actor, episode int64, t liaise.Transition) error {
-	_, err := tx.Exec(ctx, `INSERT INTO episode_transitions (episode_id, from_state, to_state, reason, retry_at, occurred_at, recorded_at, user_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, episode, string(t.From), string(t.To), t.Reason, t.RetryAt, t.OccurredAt, tx.Now, nullID(a.UserID))
+	return insertTransitionFrom(ctx, tx, a, episode, t, "", 0)
+}
+
+// insertTransitionFrom records a move made by an entry of the record (a
+// screening or an assessment, named by sourceType and sourceID), so marking
+// that entry entered in error can take the move back (takeBackMove).
+func insertTransitionFrom(ctx context.Context, tx *Tx, a *liaise.Actor, episode int64, t liaise.Transition, sourceType string, sourceID int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO episode_transitions (episode_id, from_state, to_state, reason, retry_at, occurred_at, recorded_at, user_id,
+		source_type, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, episode, string(t.From), string(t.To), t.Reason, t.RetryAt, t.OccurredAt, tx.Now,
+		nullID(a.UserID), sourceType, nullID(sourceID))
 	return err
+}
+
+// lastMoveAt is when the episode's latest move that counts happened (zero
+// before any), for the guard that moves are recorded in order.
+func lastMoveAt(ctx context.Context, tx *Tx, episode int64) (liaise.Time, error) {
+	var prev liaise.Time
+	err := tx.QueryRow(ctx, `SELECT occurred_at FROM episode_transitions WHERE episode_id = ? AND NOT entered_in_error
+		ORDER BY occurred_at DESC, id DESC LIMIT 1`, episode).Scan(&prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return prev, nil
+	}
+	return prev, err
 }
 
 const episodeCols = `e.id, e.provider_id, e.person_id, e.team_id, e.site_id, e.service_type, e.state, e.setting, e.alerted_at,
@@ -366,8 +386,8 @@ func (db *DB) episodeAccess(ctx context.Context, a *liaise.Actor, capability str
 }
 
 func episodeHistory(ctx context.Context, q queryer, id int64) ([]EpisodeTransition, error) {
-	rows, err := q.Query(ctx, `SELECT x.id, x.from_state, x.to_state, x.reason, x.retry_at, x.occurred_at, x.recorded_at, x.user_id, COALESCE(u.display_name, 'System')
-		FROM episode_transitions x LEFT JOIN users u ON u.id = x.user_id WHERE x.episode_id = ? ORDER BY x.occurred_at, x.id`, id)
+	rows, err := q.Query(ctx, `SELECT x.id, x.from_state, x.to_state, x.reason, x.retry_at, x.occurred_at, x.recorded_at, x.user_id, COALESCE(u.display_name, 'System'),
+		x.entered_in_error FROM episode_transitions x LEFT JOIN users u ON u.id = x.user_id WHERE x.episode_id = ? ORDER BY x.occurred_at, x.id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +397,7 @@ func episodeHistory(ctx context.Context, q queryer, id int64) ([]EpisodeTransiti
 		var t EpisodeTransition
 		var from, to string
 		var user sql.NullInt64
-		if err := rows.Scan(&t.ID, &from, &to, &t.Reason, &t.RetryAt, &t.OccurredAt, &t.RecordedAt, &user, &t.UserName); err != nil {
+		if err := rows.Scan(&t.ID, &from, &to, &t.Reason, &t.RetryAt, &t.OccurredAt, &t.RecordedAt, &user, &t.UserName, &t.EnteredInError); err != nil {
 			return nil, err
 		}
 		t.EpisodeID, t.From, t.To, t.UserID = id, liaise.EpisodeState(from), liaise.EpisodeState(to), user.Int64
@@ -490,9 +510,8 @@ func (db *DB) Transition(ctx context.Context, episodeID int64, in TransitionInpu
 		if e.Version != in.Version {
 			return tx.UpdateVersioned(ctx, "episodes", `UPDATE episodes SET version = version WHERE id = ? AND version = ?`, episodeID, in.Version)
 		}
-		var prev liaise.Time
-		err = tx.QueryRow(ctx, `SELECT occurred_at FROM episode_transitions WHERE episode_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`, episodeID).Scan(&prev)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		prev, err := lastMoveAt(ctx, tx, episodeID)
+		if err != nil {
 			return err
 		}
 		tc := liaise.TransitionContext{Reason: in.Reason, OccurredAt: in.OccurredAt, RecordedAt: tx.Now, PreviousOccurredAt: prev, RetryAt: in.RetryAt}

@@ -55,14 +55,16 @@ type JusticeOutcome struct {
 	HandoverTeamName    string
 
 	EnteredInError bool
-	ErrorReason    string
+	// Correction says why, when and by whom, when EnteredInError.
+	Correction
 }
 
 // Late reports whether the outcome was recorded more than a day after it happened.
 func (o JusticeOutcome) Late() bool { return liaise.LateEntry(o.OccurredAt, o.RecordedAt) }
 
-// Diversion reports whether the outcome diverts the person out of the justice system.
-func (o JusticeOutcome) Diversion() bool { return liaise.Diversion(o.Outcome) }
+// Diversion reports whether the outcome diverts the person out of the
+// justice system. An outcome entered in error no longer counts as one.
+func (o JusticeOutcome) Diversion() bool { return !o.EnteredInError && liaise.Diversion(o.Outcome) }
 
 // ValidateOutcome checks an outcome, its recommendations and next hearing.
 // now bounds occurred_at and the hearing date.
@@ -238,14 +240,15 @@ func outcomeTitle(stage, outcome string) string {
 // MarkOutcomeInError marks an outcome entered in error, with a reason; it
 // stays in the record. A handover it made is not undone.
 func (db *DB) MarkOutcomeInError(ctx context.Context, episodeID, outcomeID int64, reason string) error {
-	return db.markEnteredInError(ctx, "justice_outcomes", "justice_outcome", "outcome", episodeID, outcomeID, reason)
+	_, err := db.MarkInError(ctx, OutcomeEntries, episodeID, outcomeID, reason)
+	return err
 }
 
 const outcomeSelect = `SELECT o.id, o.stage, o.outcome, o.requirements, o.occurred_at, o.recorded_at, o.user_id, COALESCE(u.display_name, 'System'),
 	o.notes, o.next_hearing_site_id, o.next_hearing_date, COALESCE(s.name, ''), o.handover_team_id, COALESCE(t.name, ''), o.handover_note,
-	o.entered_in_error, o.error_reason
+	o.entered_in_error, o.error_reason, o.error_at, COALESCE(eu.display_name, '')
 	FROM justice_outcomes o LEFT JOIN users u ON u.id = o.user_id LEFT JOIN sites s ON s.id = o.next_hearing_site_id
-	LEFT JOIN teams t ON t.id = o.handover_team_id`
+	LEFT JOIN teams t ON t.id = o.handover_team_id LEFT JOIN users eu ON eu.id = o.error_by`
 
 func scanOutcome(sc interface{ Scan(...any) error }, episodeID int64) (JusticeOutcome, error) {
 	o := JusticeOutcome{}
@@ -253,7 +256,7 @@ func scanOutcome(sc interface{ Scan(...any) error }, episodeID int64) (JusticeOu
 	var user, site, team sql.NullInt64
 	var reqs string
 	err := sc.Scan(&o.ID, &o.Stage, &o.Outcome, &reqs, &o.OccurredAt, &o.RecordedAt, &user, &o.UserName, &o.Notes, &site, &o.NextHearingDate,
-		&o.NextHearingSiteName, &team, &o.HandoverTeamName, &o.HandoverNote, &o.EnteredInError, &o.ErrorReason)
+		&o.NextHearingSiteName, &team, &o.HandoverTeamName, &o.HandoverNote, &o.EnteredInError, &o.ErrorReason, &o.ErrorAt, &o.ErrorByName)
 	o.UserID, o.NextHearingSiteID, o.HandoverTeamID, o.Requirements = user.Int64, site.Int64, team.Int64, strings.Fields(reqs)
 	return o, err
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,6 +22,8 @@ import (
 type ScreeningRecord struct {
 	liaise.Screening
 	UserName string
+	// Correction says why, when and by whom, when EnteredInError.
+	Correction
 }
 
 // ScreeningResult says what recording a screening did to the episode.
@@ -124,9 +125,8 @@ func (db *DB) RecordScreening(ctx context.Context, episodeID int64, s *liaise.Sc
 		if s.Incomplete {
 			return nil
 		}
-		var prev liaise.Time
-		err = tx.QueryRow(ctx, `SELECT occurred_at FROM episode_transitions WHERE episode_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`, episodeID).Scan(&prev)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		prev, err := lastMoveAt(ctx, tx, episodeID)
+		if err != nil {
 			return err
 		}
 		tc := liaise.TransitionContext{OccurredAt: s.OccurredAt, RecordedAt: tx.Now, PreviousOccurredAt: prev}
@@ -142,7 +142,7 @@ func (db *DB) RecordScreening(ctx context.Context, episodeID int64, s *liaise.Sc
 			string(liaise.EpisodeScreened), tx.Now, episodeID, e.Version); err != nil {
 			return err
 		}
-		if err := insertTransition(ctx, tx, a, episodeID, liaise.Transition{From: e.State, To: liaise.EpisodeScreened, OccurredAt: s.OccurredAt}); err != nil {
+		if err := insertTransitionFrom(ctx, tx, a, episodeID, liaise.Transition{From: e.State, To: liaise.EpisodeScreened, OccurredAt: s.OccurredAt}, "screening", s.ID); err != nil {
 			return err
 		}
 		res.Moved, res.State = true, liaise.EpisodeScreened
@@ -177,8 +177,9 @@ func (db *DB) ListScreenings(ctx context.Context, episodeID int64) ([]ScreeningR
 	rows, err := db.Query(ctx, `SELECT s.id, s.kind, s.question_set_version, s.occurred_at, s.recorded_at, s.user_id, COALESCE(u.display_name, 'System'),
 		s.mode, s.remote_details, s.others_present, s.interpreter_used, s.interpreter_language, s.risk_in_custody, s.advice_to_custody,
 		s.assessment_needed, s.risk_to_self, s.risk_to_self_notes, s.risk_to_others, s.risk_to_others_notes, s.risk_from_others,
-		s.risk_from_others_notes, s.safeguarding, s.safeguarding_notes, s.urgency, s.incomplete_reason, s.entered_in_error, s.version
-		FROM screenings s LEFT JOIN users u ON u.id = s.user_id WHERE s.episode_id = ? ORDER BY s.occurred_at DESC, s.id DESC`, episodeID)
+		s.risk_from_others_notes, s.safeguarding, s.safeguarding_notes, s.urgency, s.incomplete_reason, s.entered_in_error, s.version,
+		s.error_reason, s.error_at, COALESCE(eu.display_name, '')
+		FROM screenings s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN users eu ON eu.id = s.error_by WHERE s.episode_id = ? ORDER BY s.occurred_at DESC, s.id DESC`, episodeID)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +192,8 @@ func (db *DB) ListScreenings(ctx context.Context, episodeID int64) ([]ScreeningR
 		if err := rows.Scan(&s.ID, &kind, &s.QuestionSetVersion, &s.OccurredAt, &s.RecordedAt, &user, &r.UserName,
 			&s.Mode, &s.RemoteDetails, &s.OthersPresent, &s.InterpreterUsed, &s.InterpreterLanguage, &s.RiskInCustody, &s.AdviceToCustody,
 			&s.AssessmentNeeded, &s.RiskToSelf.Level, &s.RiskToSelf.Notes, &s.RiskToOthers.Level, &s.RiskToOthers.Notes, &s.RiskFromOthers.Level,
-			&s.RiskFromOthers.Notes, &s.Safeguarding.Level, &s.Safeguarding.Notes, &s.Urgency, &s.IncompleteReason, &s.EnteredInError, &s.Version); err != nil {
+			&s.RiskFromOthers.Notes, &s.Safeguarding.Level, &s.Safeguarding.Notes, &s.Urgency, &s.IncompleteReason, &s.EnteredInError, &s.Version,
+			&r.ErrorReason, &r.ErrorAt, &r.ErrorByName); err != nil {
 			rows.Close()
 			return nil, err
 		}

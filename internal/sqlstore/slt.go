@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"liaise"
 )
@@ -13,7 +14,10 @@ import (
 // Speech and language therapy (SLT): a practitioner requests an SLT
 // assessment for an episode; open requests form the therapist's queue (the
 // therapist's teams, oldest first); the therapist's communication profile
-// answers a request and completes it.
+// answers a request and completes it. An open request can be cancelled with
+// a reason, by the episode's team or a therapist: it leaves the queue and
+// stays in the record. A wrong profile is marked entered in error
+// (ProfileEntries).
 
 // SLTRequestRecord is a stored request with its names and, once completed,
 // its communication profile.
@@ -22,6 +26,13 @@ type SLTRequestRecord struct {
 	RequestedByName string
 	Profile         *liaise.CommunicationProfile
 	ProfileByName   string
+	// ProfileInError is set when the profile was marked entered in error.
+	ProfileInError    bool
+	ProfileCorrection Correction
+	// Cancellation, when Status is cancelled.
+	CancelReason    string
+	CancelledAt     liaise.Time
+	CancelledByName string
 }
 
 // SLTQueueItem is an open request on the therapist's queue.
@@ -90,9 +101,12 @@ func (db *DB) ListSLTRequests(ctx context.Context, episodeID int64) ([]SLTReques
 		return nil, err
 	}
 	rows, err := db.Query(ctx, `SELECT `+sltCols+`, p.id, p.occurred_at, p.recorded_at, p.user_id, COALESCE(pu.display_name, ''),
-		p.adapted_questioning, p.intermediary_needed, p.strengths, p.difficulties, p.recommendations
+		p.adapted_questioning, p.intermediary_needed, p.strengths, p.difficulties, p.recommendations,
+		COALESCE(p.entered_in_error, FALSE), COALESCE(p.error_reason, ''), p.error_at, COALESCE(peu.display_name, ''),
+		r.cancel_reason, r.cancelled_at, COALESCE(cu.display_name, '')
 		FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by
 		LEFT JOIN communication_profiles p ON p.request_id = r.id LEFT JOIN users pu ON pu.id = p.user_id
+		LEFT JOIN users peu ON peu.id = p.error_by LEFT JOIN users cu ON cu.id = r.cancelled_by
 		WHERE r.episode_id = ? ORDER BY r.requested_at DESC, r.id DESC`, episodeID)
 	if err != nil {
 		return nil, err
@@ -104,7 +118,9 @@ func (db *DB) ListSLTRequests(ctx context.Context, episodeID int64) ([]SLTReques
 		var pid, puser sql.NullInt64
 		var pocc, prec sql.Null[liaise.Time]
 		var aq, need, str, diff, recs sql.NullString
-		if err := scanSLT(rows, &r.SLTRequest, &r.RequestedByName, &pid, &pocc, &prec, &puser, &r.ProfileByName, &aq, &need, &str, &diff, &recs); err != nil {
+		pc := &r.ProfileCorrection
+		if err := scanSLT(rows, &r.SLTRequest, &r.RequestedByName, &pid, &pocc, &prec, &puser, &r.ProfileByName, &aq, &need, &str, &diff, &recs,
+			&r.ProfileInError, &pc.ErrorReason, &pc.ErrorAt, &pc.ErrorByName, &r.CancelReason, &r.CancelledAt, &r.CancelledByName); err != nil {
 			return nil, err
 		}
 		if pid.Valid {
@@ -185,29 +201,19 @@ func (db *DB) SLTQueue(ctx context.Context) ([]SLTQueueItem, error) {
 // GetSLTRequest returns one request for the therapist, with its episode,
 // under the episode's access rules (team membership or break-glass).
 func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Episode, error) {
+	return db.openSLTRequest(ctx, id, liaise.CapSLTQueue)
+}
+
+// openSLTRequest is one audited read of a request by an actor whom one of
+// caps lets act on it (tried in order).
+func (db *DB) openSLTRequest(ctx context.Context, id int64, caps ...string) (SLTRequestRecord, Episode, error) {
 	a := liaise.ActorFrom(ctx)
-	if err := liaise.Authorize(a, liaise.CapSLTQueue, liaise.Resource{Type: "slt_request"}); err != nil {
+	r, e, err := db.sltRequestAccess(ctx, a, id, caps...)
+	if err != nil {
 		return SLTRequestRecord{}, Episode{}, err
 	}
-	var r SLTRequestRecord
-	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
-		&r.SLTRequest, &r.RequestedByName)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, Episode{}, sltNotFound()
-	}
-	if err != nil {
-		return r, Episode{}, err
-	}
-	e, err := db.episodeAccess(ctx, a, liaise.CapSLTQueue, r.EpisodeID)
-	if err != nil {
-		if liaise.ErrorCode(err) == liaise.ENOTFOUND {
-			return SLTRequestRecord{}, Episode{}, sltNotFound()
-		}
-		return SLTRequestRecord{}, e, err
-	}
 	ev := liaise.EventFor(a, liaise.AuditRead, "slt_request", id)
-	ev.ProviderID, ev.TeamID = e.ProviderID, e.TeamID
-	ev.Subjects = []int64{e.PersonID}
+	ev.ProviderID, ev.TeamID, ev.Subjects = e.ProviderID, e.TeamID, []int64{e.PersonID}
 	if e.BreakGlass {
 		ev.Detail = "break-glass"
 	}
@@ -215,6 +221,45 @@ func (db *DB) GetSLTRequest(ctx context.Context, id int64) (SLTRequestRecord, Ep
 		return SLTRequestRecord{}, Episode{}, err
 	}
 	return r, e, nil
+}
+
+// sltRequestAccess loads a request and its episode for an actor whom the
+// first of caps that opens the episode lets act on it. When none does, the
+// refusal is the first capability's (break-glass first, for a practitioner
+// of another team); another provider's request is not found.
+func (db *DB) sltRequestAccess(ctx context.Context, a *liaise.Actor, id int64, caps ...string) (SLTRequestRecord, Episode, error) {
+	var held []string
+	for _, c := range caps {
+		if a.Can(c) {
+			held = append(held, c)
+		}
+	}
+	if len(held) == 0 {
+		return SLTRequestRecord{}, Episode{}, liaise.Authorize(a, caps[0], liaise.Resource{Type: "slt_request"})
+	}
+	var r SLTRequestRecord
+	err := scanSLT(db.QueryRow(ctx, `SELECT `+sltCols+` FROM slt_requests r LEFT JOIN users u ON u.id = r.requested_by WHERE r.id = ?`, id),
+		&r.SLTRequest, &r.RequestedByName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SLTRequestRecord{}, Episode{}, sltNotFound()
+	}
+	if err != nil {
+		return SLTRequestRecord{}, Episode{}, err
+	}
+	var first error
+	for _, c := range held {
+		e, err := db.episodeAccess(ctx, a, c, r.EpisodeID)
+		if err == nil {
+			return r, e, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if liaise.ErrorCode(first) == liaise.ENOTFOUND {
+		return SLTRequestRecord{}, Episode{}, sltNotFound()
+	}
+	return SLTRequestRecord{}, Episode{}, first
 }
 
 // RecordCommunicationProfile stores the therapist's profile for an open
@@ -247,9 +292,9 @@ func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, v
 		}
 		p.RequestID, p.RecordedAt, p.UserID = requestID, tx.Now, a.UserID
 		var err error
-		p.ID, err = tx.InsertID(ctx, `INSERT INTO communication_profiles (request_id, occurred_at, recorded_at, user_id, adapted_questioning,
-			intermediary_needed, strengths, difficulties, recommendations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			requestID, p.OccurredAt, tx.Now, nullID(a.UserID), p.AdaptedQuestioning, p.IntermediaryNeeded, p.Strengths, p.Difficulties, p.Recommendations)
+		p.ID, err = tx.InsertID(ctx, `INSERT INTO communication_profiles (request_id, episode_id, occurred_at, recorded_at, user_id, adapted_questioning,
+			intermediary_needed, strengths, difficulties, recommendations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			requestID, req.EpisodeID, p.OccurredAt, tx.Now, nullID(a.UserID), p.AdaptedQuestioning, p.IntermediaryNeeded, p.Strengths, p.Difficulties, p.Recommendations)
 		if err != nil {
 			return err
 		}
@@ -265,4 +310,63 @@ func (db *DB) RecordCommunicationProfile(ctx context.Context, requestID int64, v
 		}
 		return addPersonEvent(ctx, tx, a, e.PersonID, "communication_profile", "Communication profile recorded")
 	})
+}
+
+// SLTRequestForChange opens a request for someone who may cancel it: the
+// episode's team (record.write on the episode) or a therapist (as
+// GetSLTRequest). Another team's practitioner gets the episode's refusal
+// (break-glass first); another provider's, not found. The read is audited.
+func (db *DB) SLTRequestForChange(ctx context.Context, id int64) (SLTRequestRecord, Episode, error) {
+	return db.openSLTRequest(ctx, id, liaise.CapRecordWrite, liaise.CapSLTQueue)
+}
+
+// CancelSLTRequest cancels an open request with a reason, by the episode's
+// team or a therapist: it leaves the therapists' queue and stays in the
+// record with who cancelled it, when and why. version is the request's
+// version the user saw: a stale one is refused (ESTALE) and nothing is
+// changed. A completed or already cancelled request cannot be cancelled
+// (ECONFLICT).
+func (db *DB) CancelSLTRequest(ctx context.Context, id int64, version int, reason string) (SLTRequestRecord, error) {
+	a := liaise.ActorFrom(ctx)
+	r, e, err := db.sltRequestAccess(ctx, a, id, liaise.CapRecordWrite, liaise.CapSLTQueue)
+	if err != nil {
+		return SLTRequestRecord{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return SLTRequestRecord{}, fieldError("reason", "Enter why the request is being cancelled")
+	case utf8.RuneCountInString(reason) > 2000:
+		return SLTRequestRecord{}, fieldError("reason", "The reason must be 2,000 characters or fewer")
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM slt_requests WHERE id = ?`, id).Scan(&status); err != nil {
+			return err
+		}
+		switch status {
+		case liaise.SLTCompleted:
+			return liaise.Errorf(liaise.ECONFLICT, "This request is already completed, so it cannot be cancelled. If its communication profile is wrong, mark the profile as entered in error.")
+		case liaise.SLTCancelled:
+			return liaise.Errorf(liaise.ECONFLICT, "This request is already cancelled.")
+		}
+		if err := tx.UpdateVersioned(ctx, "slt_requests", `UPDATE slt_requests SET status = ?, cancel_reason = ?, cancelled_at = ?, cancelled_by = ?,
+			updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`, liaise.SLTCancelled, reason, tx.Now, nullID(a.UserID), tx.Now, id, version); err != nil {
+			return err
+		}
+		r.Status, r.Version, r.CancelReason, r.CancelledAt, r.CancelledByName = liaise.SLTCancelled, version+1, reason, tx.Now, a.DisplayName
+		ev := liaise.EventFor(a, liaise.AuditUpdate, "slt_request", id)
+		ev.ProviderID, ev.TeamID, ev.Subjects, ev.Detail = e.ProviderID, e.TeamID, []int64{e.PersonID}, "cancelled"
+		if e.BreakGlass {
+			ev.Detail += ", break-glass"
+		}
+		if err := tx.Audit(ctx, ev); err != nil {
+			return err
+		}
+		return addPersonEvent(ctx, tx, a, e.PersonID, "slt_request", "Speech and language therapy request cancelled")
+	})
+	if err != nil {
+		return SLTRequestRecord{}, err
+	}
+	return r, nil
 }

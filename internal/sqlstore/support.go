@@ -14,7 +14,9 @@ import (
 
 // Support work: goals that an STR or peer support worker sets with the
 // person, and their outcomes. A worker who has declared they know the person
-// (a lived-experience conflict) is never made the worker of their goals.
+// (a lived-experience conflict) is never made the worker of their goals
+// while the declaration stands; the worker or a manager can withdraw it with
+// a reason, and it stays in the record as withdrawn.
 
 // Support goal types.
 const (
@@ -97,7 +99,13 @@ type PersonConflict struct {
 	Note        string
 	DeclaredAt  liaise.Time
 	WithdrawnAt liaise.Time
+	// Who withdrew it and why, once withdrawn.
+	WithdrawnByName string
+	WithdrawReason  string
 }
+
+// Live reports whether the declaration still stands (it blocks assignment).
+func (c PersonConflict) Live() bool { return c.WithdrawnAt.IsZero() }
 
 func checkWhen(v *liaise.Validation, t liaise.Time, now liaise.Time, field, label string) {
 	switch {
@@ -308,24 +316,121 @@ func (db *DB) DeclareConflict(ctx context.Context, personID int64, note string) 
 	return c, err
 }
 
-// EpisodeConflicts lists the live declarations about an episode's person,
-// so the support page can warn who must not work with them.
+// MayWithdrawConflict mirrors WithdrawConflict's rule for the links pages
+// show: the member of staff who declared it, or a manager (who allocates work).
+func MayWithdrawConflict(a *liaise.Actor, c PersonConflict) bool {
+	return a.Can(liaise.CapRecordWrite) && (a.System || (a.UserID != 0 && a.UserID == c.UserID) || a.Can(liaise.CapAllocate))
+}
+
+// WithdrawConflict withdraws a live "I know this person" declaration with a
+// reason, by the member of staff who made it or a manager. It stays in the
+// record as withdrawn, with who withdrew it, when and why, and no longer
+// stops the worker being given the person's goals. A declaration already
+// withdrawn is a conflict; one about another person is not found.
+func (db *DB) WithdrawConflict(ctx context.Context, personID, conflictID int64, reason string) (PersonConflict, error) {
+	a := liaise.ActorFrom(ctx)
+	p, bg, err := db.personAccess(ctx, a, liaise.CapRecordWrite, personID, "")
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	c, err := scanConflict(db.QueryRow(ctx, conflictSelect+` WHERE c.id = ? AND c.person_id = ?`, conflictID, personID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PersonConflict{}, conflictNotFound()
+	}
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	if !MayWithdrawConflict(a, c) {
+		return PersonConflict{}, liaise.Errorf(liaise.EFORBIDDEN, "Only the member of staff who made the declaration, or a manager, can withdraw it.")
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return PersonConflict{}, fieldError("reason", "Enter why the declaration is being withdrawn")
+	case utf8.RuneCountInString(reason) > 2000:
+		return PersonConflict{}, fieldError("reason", "The reason must be 2,000 characters or fewer")
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE person_conflicts SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ?
+			WHERE id = ? AND person_id = ? AND withdrawn_at IS NULL`, tx.Now, nullID(a.UserID), reason, conflictID, personID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return liaise.Errorf(liaise.ECONFLICT, "This declaration is already withdrawn.")
+		}
+		c.WithdrawnAt, c.WithdrawnByName, c.WithdrawReason = tx.Now, a.DisplayName, reason
+		ev := liaise.EventFor(a, liaise.AuditUpdate, "person_conflict", conflictID)
+		ev.ProviderID, ev.TeamID, ev.Subjects = p.ProviderID, p.TeamID, []int64{personID}
+		ev.Detail = fmt.Sprintf("withdrawn, person %d", personID)
+		if bg {
+			ev.Detail += ", break-glass"
+		}
+		return tx.Audit(ctx, ev)
+	})
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	return c, nil
+}
+
+const conflictSelect = `SELECT c.id, c.person_id, c.user_id, COALESCE(u.display_name, ''), c.note, c.declared_at, c.withdrawn_at,
+	COALESCE(wu.display_name, ''), c.withdraw_reason
+	FROM person_conflicts c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN users wu ON wu.id = c.withdrawn_by`
+
+func scanConflict(sc interface{ Scan(...any) error }) (PersonConflict, error) {
+	var c PersonConflict
+	err := sc.Scan(&c.ID, &c.PersonID, &c.UserID, &c.UserName, &c.Note, &c.DeclaredAt, &c.WithdrawnAt, &c.WithdrawnByName, &c.WithdrawReason)
+	return c, err
+}
+
+// GetConflict returns one declaration about a person (live or withdrawn),
+// under the person's access rules. The read is audited.
+func (db *DB) GetConflict(ctx context.Context, personID, id int64) (PersonConflict, error) {
+	a := liaise.ActorFrom(ctx)
+	p, bg, err := db.personAccess(ctx, a, liaise.CapRecordRead, personID, "")
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	c, err := scanConflict(db.QueryRow(ctx, conflictSelect+` WHERE c.id = ? AND c.person_id = ?`, id, personID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return PersonConflict{}, conflictNotFound()
+	}
+	if err != nil {
+		return PersonConflict{}, err
+	}
+	ev := liaise.EventFor(a, liaise.AuditRead, "person_conflict", id)
+	ev.ProviderID, ev.TeamID, ev.Subjects = p.ProviderID, p.TeamID, []int64{personID}
+	if bg {
+		ev.Detail = "break-glass"
+	}
+	return c, db.AuditRead(ctx, ev)
+}
+
+func conflictNotFound() error {
+	return liaise.Errorf(liaise.ENOTFOUND, "That declaration was not found.")
+}
+
+// EpisodeConflicts lists the declarations about an episode's person, live
+// and withdrawn, oldest first, so the support page can warn who must not
+// work with them and show what was withdrawn. The read is audited.
 func (db *DB) EpisodeConflicts(ctx context.Context, episodeID int64) ([]PersonConflict, error) {
 	a := liaise.ActorFrom(ctx)
 	e, err := db.episodeAccess(ctx, a, liaise.CapRecordRead, episodeID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.Query(ctx, `SELECT c.id, c.person_id, c.user_id, COALESCE(u.display_name, ''), c.note, c.declared_at FROM person_conflicts c
-		LEFT JOIN users u ON u.id = c.user_id WHERE c.person_id = ? AND c.withdrawn_at IS NULL ORDER BY c.declared_at, c.id`, e.PersonID)
+	rows, err := db.Query(ctx, conflictSelect+` WHERE c.person_id = ? ORDER BY c.declared_at, c.id`, e.PersonID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []PersonConflict
 	for rows.Next() {
-		var c PersonConflict
-		if err := rows.Scan(&c.ID, &c.PersonID, &c.UserID, &c.UserName, &c.Note, &c.DeclaredAt); err != nil {
+		c, err := scanConflict(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
