@@ -287,7 +287,7 @@ func (db *DB) documentSources(ctx context.Context, e Episode) (liaise.DocumentSo
 		return src, err
 	}
 	for _, r := range requests {
-		if r.Profile != nil {
+		if r.Profile != nil && !r.ProfileInError {
 			src.Profile = r.Profile
 			break
 		}

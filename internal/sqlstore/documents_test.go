@@ -186,6 +186,23 @@ func TestDocumentLifecycle(t *testing.T) {
 	})
 }
 
+// A screening marked entered in error is not drafted from.
+func TestDocumentIgnoresEntriesInError(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newPeopleFixture(t, db)
+		e := documentEpisode(t, f)
+		list, err := db.ListScreenings(f.p2, e.ID)
+		dbtest.Must(t, err)
+		_, err = db.MarkInError(f.p2, sqlstore.ScreeningEntries, e.ID, list[0].ID, "Wrong person's screening")
+		dbtest.Must(t, err)
+		d, err := db.DraftDocument(f.p2, e.ID, liaise.DocAdviceNote)
+		dbtest.Must(t, err)
+		if r := documentSection(d.Latest, "risk"); r.Included || strings.Contains(r.Text, "Risk in custody") {
+			t.Errorf("drafted from a screening in error: %+v", r)
+		}
+	})
+}
+
 func TestCourtReportDueBeforeHearing(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newPeopleFixture(t, db)
