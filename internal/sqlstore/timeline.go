@@ -140,9 +140,15 @@ func encodeTimelineCursor(k timelineKey) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+func badTimelineCursor() error {
+	return &liaise.Error{Code: liaise.EINVALID, Message: "The link to older entries is not valid: go back to the newest entries.",
+		Fields: map[string]string{"cursor": "The cursor is not one this service gave out"}}
+}
+
 // decodeTimelineCursor reads a cursor made by encodeTimelineCursor;
 // anything else is EINVALID (422).
 func decodeTimelineCursor(s string) (timelineCursor, error) {
+	badCursor := badTimelineCursor
 	var c timelineCursor
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 	if err != nil {
@@ -443,18 +449,19 @@ var timelineSources = []timelineSource{
 				&e.EnteredInError, &e.ErrorReason); err != nil {
 				return err
 			}
-			switch {
-			case amends:
-				e.Title = "Case note (correction of an earlier note)"
-			case restricted:
-				e.Title = "Case note (restricted to the team)"
-			default:
-				e.Title = "Case note"
+			// The note speaks for itself; the type tag says it is a note.
+			e.Title = excerpt(text)
+			var about []string
+			if amends {
+				about = append(about, "Correction of an earlier note.")
 			}
+			if restricted {
+				about = append(about, "Restricted to the team.")
+			}
+			e.Detail = strings.Join(about, " ")
 			if amended {
 				e.Flag = "Amended"
 			}
-			e.Detail = excerpt(text)
 			return nil
 		}},
 }

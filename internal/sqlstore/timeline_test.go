@@ -128,8 +128,8 @@ func TestTimelineMergesSourcesAndEpisodes(t *testing.T) {
 			"disclosure: Information shared with Police (Custody sergeant)",
 			"consent: Consent: share information with the police",
 			"contact: Direct contact (45 minutes): attended on time or, if late, before the relevant care professional was ready to see the patient",
-			"note: Case note (restricted to the team)",
-			"note: Case note",
+			"note: Team 1 only: safeguarding history.",
+			"note: Seen in cell 4; calm and talking.",
 			"episode: Episode moved to received",
 			"episode: Episode opened: L&D alerted",
 		}
