@@ -34,7 +34,7 @@ func (s *Server) peopleAPIRoutes() []Route {
 		{Method: "GET", Pattern: "/api/v1/people/{id}/timeline", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiPersonTimeline,
 			Summary: "The person's timeline, newest first by when things happened: every episode step, screening, assessment, consent, disclosure, " +
 				"onward referral, contact, outcome and case note of the episodes you may open (entries entered in error included, marked). " +
-				"skipped_episodes counts episodes with other teams left out. Outside your teams, send X-Liaise-Break-Glass-Reason",
+				"skipped_episodes counts episodes with other teams left out; to open them (or a record outside your teams) send X-Liaise-Break-Glass-Reason (audited and reviewed)",
 			Response: timelineJSON{Items: []timelineItemJSON{{}}},
 			Query:    []QueryParam{{"cursor", "next_cursor of the previous page, for older entries"}, {"limit", "Page size, at most 50"}}},
 		{Method: "POST", Pattern: "/api/v1/people/{id}/not-duplicates", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiNotDuplicate, Status: http.StatusCreated,

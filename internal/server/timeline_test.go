@@ -256,6 +256,13 @@ func TestPersonTimelineAPI(t *testing.T) {
 				t.Errorf("%s: %d %s", q, resp.StatusCode, body)
 			}
 		}
+		// The break-glass header opens the court team's episode too.
+		resp, body = env.api("GET", path+"?limit=50", tok, "", "X-Liaise-Break-Glass-Reason", "Seen at court this morning for the hearing")
+		var bg timelineAPIPage
+		json.Unmarshal([]byte(body), &bg)
+		if resp.StatusCode != http.StatusOK || bg.SkippedEpisodes != 0 || bg.Items[1].Type != "episode" || bg.Items[1].TeamName != "Court team" {
+			t.Errorf("break-glass header: %d skipped %d first %+v", resp.StatusCode, bg.SkippedEpisodes, bg.Items[:2])
+		}
 		// Another provider: 404.
 		if resp, _ := env.api("GET", path, env.otherProviderToken(), ""); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("other provider: %d", resp.StatusCode)

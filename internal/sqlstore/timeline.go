@@ -113,7 +113,8 @@ type Timeline struct {
 }
 
 // TimelineQuery asks for one page: Cursor is a NextCursor ("" for the
-// newest); BreakGlassReason opens a record outside the reader's teams.
+// newest); BreakGlassReason opens a record outside the reader's teams, or
+// the episodes of other teams of a record the reader can open.
 type TimelineQuery struct {
 	Cursor           string
 	Limit            int
@@ -545,6 +546,20 @@ func (db *DB) PersonTimeline(ctx context.Context, personID int64, q TimelineQuer
 	episodes, team, other, skipped, err := db.timelineEpisodes(ctx, a, p, bg)
 	if err != nil {
 		return tl, err
+	}
+	if reason := strings.TrimSpace(q.BreakGlassReason); reason != "" && !bg && skipped > 0 && a.Can(liaise.CapBreakGlass) {
+		// The record was open already: the reason is for the other teams'
+		// episodes (as BreakGlass does for the page's form).
+		if err := liaise.ValidBreakGlassReason(reason); err != nil {
+			return tl, err
+		}
+		if err := db.openBreakGlass(ctx, a, p, reason); err != nil {
+			return tl, err
+		}
+		bg, tl.Person.BreakGlass = true, true
+		if episodes, team, other, skipped, err = db.timelineEpisodes(ctx, a, p, bg); err != nil {
+			return tl, err
+		}
 	}
 	tl.Skipped, tl.CanBreakGlass = skipped, skipped > 0 && a.Can(liaise.CapBreakGlass)
 	keys, err := timelineKeys(ctx, db, p.ID, team, other, cur, limit+1)
