@@ -14,8 +14,9 @@ import (
 )
 
 // People pages: find before create, the create form with its "is this the
-// same person?" step, the person page (alerts first, then details and the
-// timeline), break-glass, and the edit form.
+// same person?" step, the person page (identity and alerts first, then one
+// timeline of the episodes the user may open, then details), break-glass,
+// and the edit form.
 
 func (s *Server) peopleRoutes() []Route {
 	return append([]Route{
