@@ -28,13 +28,14 @@ import (
 // can say so. A case note restricted to its team is left out for a reader
 // outside that team.
 //
-// Cost does not grow with the history. A page is read in two steps: one
-// key query takes, from each source, the newest limit+1 (occurred_at, id)
-// keys past the cursor, reading only index entries on (episode_id,
-// occurred_at), and merges them with UNION ALL, ORDER BY and LIMIT in the
-// database; then one detail query per kind on the page reads the rows shown
-// by primary key. The whole read is one audit event with the person as its
-// subject.
+// A long history does not make a page slow. A page is read in two steps:
+// one key query takes, from each source, the newest limit+1 (occurred_at,
+// id) keys past the cursor from an index on (episode_id, occurred_at)
+// (covering on SQLite; with one episode it stops after limit+1 entries,
+// with several it sorts their keys only) and merges them with UNION ALL,
+// ORDER BY and LIMIT in the database; then one detail query per kind on
+// the page reads only the rows shown, by primary key. The whole read is one
+// audit event with the person as its subject.
 
 // Kinds of timeline entry: the type tag shown, the "type" of the API and the
 // source named in a cursor. Their order is the tie-break between sources
