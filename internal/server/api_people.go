@@ -31,6 +31,12 @@ func (s *Server) peopleAPIRoutes() []Route {
 			Summary: "One person; its version is the ETag. Outside your teams, send X-Liaise-Break-Glass-Reason (audited and reviewed)", Response: personJSON{}},
 		{Method: "PATCH", Pattern: "/api/v1/people/{id}", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiPatchPerson,
 			Summary: "Change a person; send only the fields to change, with If-Match", Request: personBody{}, Response: personJSON{}},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/timeline", Cap: liaise.CapRecordRead, Personal: true, Handler: s.apiPersonTimeline,
+			Summary: "The person's timeline, newest first by when things happened: every episode step, screening, assessment, consent, disclosure, " +
+				"onward referral, contact, outcome and case note of the episodes you may open (entries entered in error included, marked). " +
+				"skipped_episodes counts episodes with other teams left out; to open them (or a record outside your teams) send X-Liaise-Break-Glass-Reason (audited and reviewed)",
+			Response: timelineJSON{Items: []timelineItemJSON{{}}},
+			Query:    []QueryParam{{"cursor", "next_cursor of the previous page, for older entries"}, {"limit", "Page size, at most 50"}}},
 		{Method: "POST", Pattern: "/api/v1/people/{id}/not-duplicates", Cap: liaise.CapRecordWrite, Personal: true, Handler: s.apiNotDuplicate, Status: http.StatusCreated,
 			Summary: "Record that two people are not the same person, so the duplicate check stops offering them", Request: notDuplicateBody{}, Response: notDuplicateBody{}},
 	}
@@ -137,6 +143,36 @@ type personSummaryJSON struct {
 type personListJSON struct {
 	Items      []personSummaryJSON `json:"items"`
 	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+// timelineJSON is one page of a person's timeline.
+type timelineJSON struct {
+	Items      []timelineItemJSON `json:"items"`
+	NextCursor string             `json:"next_cursor,omitempty"`
+	// SkippedEpisodes counts the person's episodes left out: with teams
+	// the caller is not in and not opened by break-glass.
+	SkippedEpisodes int `json:"skipped_episodes"`
+}
+
+// timelineItemJSON is one timeline entry.
+type timelineItemJSON struct {
+	Type           string `json:"type"`
+	ID             string `json:"id"`
+	EpisodeID      string `json:"episode_id,omitempty"`
+	OccurredAt     string `json:"occurred_at"`
+	RecordedAt     string `json:"recorded_at"`
+	RecordedBy     string `json:"recorded_by"`
+	Title          string `json:"title"`
+	Detail         string `json:"detail,omitempty"`
+	Flag           string `json:"flag,omitempty"`
+	TeamName       string `json:"team_name,omitempty"`
+	SiteName       string `json:"site_name,omitempty"`
+	LateEntry      bool   `json:"late_entry"`
+	EnteredInError bool   `json:"entered_in_error"`
+	ErrorReason    string `json:"error_reason,omitempty"`
+	BreakGlass     bool   `json:"break_glass"`
+	// Href is the web page where the entry is recorded in full.
+	Href string `json:"href,omitempty"`
 }
 
 type notDuplicateBody struct {
@@ -413,4 +449,34 @@ func (s *Server) apiNotDuplicate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, b)
+}
+
+func (s *Server) apiPersonTimeline(w http.ResponseWriter, r *http.Request) error {
+	id, err := orgPathID(r)
+	if err != nil {
+		return err
+	}
+	q := sqlstore.TimelineQuery{Cursor: r.URL.Query().Get("cursor"), BreakGlassReason: r.Header.Get("X-Liaise-Break-Glass-Reason")}
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > sqlstore.TimelinePageSize {
+			return fieldErr("limit", "limit must be a whole number from 1 to 50")
+		}
+		q.Limit = n
+	}
+	tl, err := s.DB.PersonTimeline(r.Context(), id, q)
+	if err != nil {
+		return err
+	}
+	out := timelineJSON{Items: make([]timelineItemJSON, 0, len(tl.Items)), NextCursor: tl.NextCursor, SkippedEpisodes: tl.Skipped}
+	for _, e := range tl.Items {
+		x := timelineItemJSON{Type: e.Kind, ID: strconv.FormatInt(e.ID, 10), OccurredAt: timeJSON(e.OccurredAt), RecordedAt: timeJSON(e.RecordedAt),
+			RecordedBy: e.RecordedBy, Title: e.Title, Detail: e.Detail, Flag: e.Flag, TeamName: e.TeamName, SiteName: e.SiteName,
+			LateEntry: e.Late(), EnteredInError: e.EnteredInError, ErrorReason: e.ErrorReason, BreakGlass: e.BreakGlass, Href: timelineHref(e)}
+		if e.EpisodeID != 0 {
+			x.EpisodeID = strconv.FormatInt(e.EpisodeID, 10)
+		}
+		out.Items = append(out.Items, x)
+	}
+	return writeJSON(w, http.StatusOK, out)
 }

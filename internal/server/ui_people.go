@@ -14,8 +14,9 @@ import (
 )
 
 // People pages: find before create, the create form with its "is this the
-// same person?" step, the person page (alerts first, then details and the
-// timeline), break-glass, and the edit form.
+// same person?" step, the person page (identity and alerts first, then one
+// timeline of the episodes the user may open, then details), break-glass,
+// and the edit form.
 
 func (s *Server) peopleRoutes() []Route {
 	return append([]Route{
@@ -486,19 +487,117 @@ type personPageData struct {
 	Details     []summaryRow
 	Child       bool
 	ChildRows   []summaryRow
-	Events      []liaise.PersonEvent
 	EditHref    string
 	CanWrite    bool
+	// The timeline: entries grouped by day (Europe/London), newest first.
+	Days []timelineDay
+	// OlderHref and NewestHref page through it ("" when there is none).
+	OlderHref, NewestHref string
+	// Skipped says how many episodes with other teams are left out;
+	// BreakGlassAction is where to give a reason to open them.
+	Skipped          string
+	SkippedOne       bool
+	BreakGlassAction string
+	DisclosuresHref  string
 }
 
 type summaryRow struct{ Key, Value string }
+
+// timelineDay is one day of the timeline.
+type timelineDay struct {
+	Heading string
+	Items   []timelineItem
+}
+
+// timelineItem is one timeline entry as the page shows it.
+type timelineItem struct {
+	Time, Tag, Title, Detail, Href, Where, By, Recorded, Flag, ErrorReason string
+	Late, InError, BreakGlass                                              bool
+}
+
+// timelineTags are the type tags of the timeline's entry kinds.
+var timelineTags = map[string]string{
+	sqlstore.TimelineRecord: "Record", sqlstore.TimelineEpisode: "Episode", sqlstore.TimelineAppropriateAdult: "Appropriate adult",
+	sqlstore.TimelineConsent: "Consent", sqlstore.TimelineScreening: "Screening", sqlstore.TimelineAssessment: "Assessment",
+	sqlstore.TimelineSLT: "Speech and language", sqlstore.TimelineProfile: "Speech and language", sqlstore.TimelineContact: "Contact",
+	sqlstore.TimelineDisclosure: "Disclosure", sqlstore.TimelineSafeguarding: "Safeguarding", sqlstore.TimelineReferral: "Referral",
+	sqlstore.TimelineSupport: "Support", sqlstore.TimelineOutcome: "Outcome", sqlstore.TimelineNote: "Case note",
+}
+
+// timelineParts are the record part pages of the entry kinds, under
+// /episodes/{id}/.
+var timelineParts = map[string]string{
+	sqlstore.TimelineAppropriateAdult: "youth", sqlstore.TimelineSafeguarding: "youth", sqlstore.TimelineConsent: "consent",
+	sqlstore.TimelineDisclosure: "consent", sqlstore.TimelineScreening: "screening", sqlstore.TimelineAssessment: "assessment",
+	sqlstore.TimelineSLT: "assessment", sqlstore.TimelineProfile: "assessment", sqlstore.TimelineContact: "contacts",
+	sqlstore.TimelineSupport: "support", sqlstore.TimelineOutcome: "outcomes", sqlstore.TimelineNote: "notes",
+}
+
+// timelineHref is the page where an entry is recorded in full ("" for the
+// person's own record, which is this page).
+func timelineHref(e sqlstore.TimelineEntry) string {
+	if e.EpisodeID == 0 {
+		return ""
+	}
+	href := episodeHref(e.EpisodeID)
+	switch e.Kind {
+	case sqlstore.TimelineEpisode:
+		return href
+	case sqlstore.TimelineReferral:
+		return href + "/referrals/" + strconv.FormatInt(e.ParentID, 10)
+	case sqlstore.TimelineNote:
+		return href + "/notes#" + noteAnchor(e.ID)
+	}
+	return href + "/" + timelineParts[e.Kind]
+}
+
+// timelineWhere names the episode an entry belongs to: its team and site.
+func timelineWhere(e sqlstore.TimelineEntry) string {
+	if e.EpisodeID == 0 {
+		return "Person record"
+	}
+	if e.SiteName != "" && e.SiteName != e.TeamName {
+		return e.TeamName + ", " + e.SiteName
+	}
+	return e.TeamName
+}
+
+// timelineDays groups entries by their day in Europe/London.
+func timelineDays(items []sqlstore.TimelineEntry) []timelineDay {
+	var days []timelineDay
+	for _, e := range items {
+		local := e.OccurredAt.Local()
+		heading := local.Format("Monday 2 January 2006")
+		if len(days) == 0 || days[len(days)-1].Heading != heading {
+			days = append(days, timelineDay{Heading: heading})
+		}
+		it := timelineItem{Time: local.Format("15:04"), Tag: timelineTags[e.Kind], Title: e.Title, Detail: e.Detail, Href: timelineHref(e),
+			Where: timelineWhere(e), By: e.RecordedBy, Flag: e.Flag, Late: e.Late(), InError: e.EnteredInError, ErrorReason: e.ErrorReason,
+			BreakGlass: e.BreakGlass}
+		if it.Late {
+			it.Recorded = stamp(e.RecordedAt)
+		}
+		d := &days[len(days)-1]
+		d.Items = append(d.Items, it)
+	}
+	return days
+}
+
+// skippedText says plainly how many episodes the timeline leaves out.
+func skippedText(n int) string {
+	if n == 1 {
+		return "1 episode with another team is not shown."
+	}
+	return strconv.Itoa(n) + " episodes with other teams are not shown."
+}
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := orgPathID(r)
 	if err != nil {
 		return err
 	}
-	p, err := s.DB.GetPerson(r.Context(), id, "")
+	before := r.URL.Query().Get("before")
+	tl, err := s.DB.PersonTimeline(r.Context(), id, sqlstore.TimelineQuery{Cursor: before})
 	var bge *liaise.BreakGlassError
 	if errors.As(err, &bge) {
 		s.renderBreakGlass(w, r, id, NewForm(nil))
@@ -507,10 +606,24 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := tl.Person
+	href := "/people/" + strconv.FormatInt(p.ID, 10)
 	today := liaise.DateOf(s.now().In(liaise.London))
 	d := personPageData{P: p, Name: p.DisplayName(), DOB: dobText(p.DateOfBirth, p.DOBUnknown, p.AgeOn(today), p.EstimatedAge),
-		Identity: identityTag(p.IdentityStatus), Events: p.Events, EditHref: "/people/" + strconv.FormatInt(p.ID, 10) + "/edit",
-		CanWrite: liaise.ActorFrom(r.Context()).Can(liaise.CapRecordWrite), Child: p.IsChildOn(today)}
+		Identity: identityTag(p.IdentityStatus), EditHref: href + "/edit", DisclosuresHref: href + "/disclosures",
+		CanWrite: liaise.ActorFrom(r.Context()).Can(liaise.CapRecordWrite), Child: p.IsChildOn(today), Days: timelineDays(tl.Items)}
+	if tl.NextCursor != "" {
+		d.OlderHref = href + "?" + url.Values{"before": {tl.NextCursor}}.Encode() + "#timeline"
+	}
+	if before != "" {
+		d.NewestHref = href + "#timeline"
+	}
+	if tl.Skipped > 0 {
+		d.Skipped, d.SkippedOne = skippedText(tl.Skipped), tl.Skipped == 1
+		if tl.CanBreakGlass {
+			d.BreakGlassAction = href + "/break-glass"
+		}
+	}
 	for _, x := range p.Identifiers {
 		d.Identifiers = append(d.Identifiers, identifierText(x))
 	}
@@ -600,6 +713,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 			summaryRow{"School", text(p.School)})
 	}
 	page := s.newPage(r, d.Name)
+	page.Form = NewForm(nil) // the break-glass reason, when episodes are left out
 	page.Data = d
 	s.render(w, r, http.StatusOK, "person", page)
 	return nil
@@ -607,12 +721,20 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 
 type breakGlassData struct {
 	Action string
+	// Episodes is set when the reason is for the episodes of other teams
+	// of a record the user can already open (the timeline's form).
+	Episodes bool
 }
 
 func (s *Server) renderBreakGlass(w http.ResponseWriter, r *http.Request, id int64, f *Form) {
-	page := s.newPage(r, "You are not in a team working with this person")
+	d := breakGlassData{Action: "/people/" + strconv.FormatInt(id, 10) + "/break-glass", Episodes: f.Get("scope") == "episodes"}
+	title := "You are not in a team working with this person"
+	if d.Episodes {
+		title = "Open this person's episodes with other teams"
+	}
+	page := s.newPage(r, title)
 	page.Form = f
-	page.Data = breakGlassData{Action: "/people/" + strconv.FormatInt(id, 10) + "/break-glass"}
+	page.Data = d
 	status := http.StatusForbidden
 	if !f.Valid() {
 		status = http.StatusUnprocessableEntity
@@ -631,6 +753,8 @@ func (s *Server) personBreakGlass(w http.ResponseWriter, r *http.Request) error 
 	}
 	err = s.DB.BreakGlass(r.Context(), id, f.Get("reason"))
 	switch {
+	case err == nil && f.Get("scope") == "episodes":
+		return s.redirect(w, r, "/people/"+strconv.FormatInt(id, 10)+"#timeline", "Episodes opened for one hour. Your reason has been recorded for review.")
 	case err == nil:
 		return s.redirect(w, r, "/people/"+strconv.FormatInt(id, 10), "Record opened for one hour. Your reason has been recorded for review.")
 	case f.Absorb(err, "reason"):

@@ -17,7 +17,8 @@ import (
 // People: one human, many names and identifiers. Staff with CapPersonSearch
 // may search every person of their provider (audited, so duplicates are
 // found); opening a record needs CapRecordRead and a legitimate relationship
-// (the record's team, for now; episodes later) or break-glass with a reason.
+// (the record's team, or a team with one of the person's episodes) or
+// break-glass with a reason.
 // Restricted people are seen only by named staff. Another provider's person
 // answers "not found", so ids do not leak across the boundary.
 
@@ -114,6 +115,16 @@ func (db *DB) personAccess(ctx context.Context, a *liaise.Actor, capability stri
 	if liaise.Authorize(a, capability, res) == nil {
 		return p, false, nil
 	}
+	// A team with an episode of the person works with them too (an episode
+	// handed over to a court team, say), so its members need no break-glass.
+	if team, err := episodeTeamOf(ctx, db, a, p.ID); err != nil {
+		return p, false, err
+	} else if team != 0 {
+		res.TeamID = team
+		if liaise.Authorize(a, capability, res) == nil {
+			return p, false, nil
+		}
+	}
 	if !a.Can(liaise.CapBreakGlass) {
 		return liaise.Person{}, false, liaise.Authorize(a, capability, res)
 	}
@@ -138,6 +149,24 @@ func (db *DB) personAccess(ctx context.Context, a *liaise.Actor, capability stri
 	return p, true, liaise.Authorize(a, capability, res)
 }
 
+// episodeTeamOf returns one of the actor's teams that has an episode of
+// the person, or 0.
+func episodeTeamOf(ctx context.Context, q queryer, a *liaise.Actor, person int64) (int64, error) {
+	if a.System || len(a.TeamIDs) == 0 {
+		return 0, nil
+	}
+	args := []any{person}
+	for _, t := range a.TeamIDs {
+		args = append(args, t)
+	}
+	var team int64
+	err := q.QueryRow(ctx, `SELECT team_id FROM episodes WHERE person_id = ? AND team_id IN (`+placeholders(len(a.TeamIDs))+`) LIMIT 1`, args...).Scan(&team)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return team, err
+}
+
 // openBreakGlass records a break-glass opening: an audit event with the
 // reason, a row in the Caldicott Guardian's review queue, and a grant that
 // lasts an hour.
@@ -157,8 +186,9 @@ func (db *DB) openBreakGlass(ctx context.Context, a *liaise.Actor, p liaise.Pers
 	})
 }
 
-// BreakGlass opens a person's record outside the actor's teams for an hour,
-// with a reason that is audited and queued for the Caldicott Guardian.
+// BreakGlass opens a person's record, and all their episodes, outside the
+// actor's teams for an hour, with a reason that is audited and queued for
+// the Caldicott Guardian.
 func (db *DB) BreakGlass(ctx context.Context, id int64, reason string) error {
 	a := liaise.ActorFrom(ctx)
 	if err := liaise.ValidBreakGlassReason(reason); err != nil {
@@ -167,8 +197,14 @@ func (db *DB) BreakGlass(ctx context.Context, id int64, reason string) error {
 		}
 		return err
 	}
-	_, _, err := db.personAccess(ctx, a, liaise.CapRecordRead, id, reason)
-	return err
+	p, bg, err := db.personAccess(ctx, a, liaise.CapRecordRead, id, reason)
+	if err != nil || bg {
+		return err
+	}
+	// The person's record was open to the actor already (their team), so
+	// the reason is for the person's episodes with other teams: record the
+	// opening all the same, which lets episodeAccess honour it.
+	return db.openBreakGlass(ctx, a, p, strings.TrimSpace(reason))
 }
 
 // GetPerson opens a person's record: names, identifiers, responsible adults
