@@ -258,7 +258,7 @@ var timelineSources = []timelineSource{
 		}},
 	{kind: TimelineScreening, from: `screenings x`, at: `x.occurred_at`, scope: `x.episode_id`,
 		detail: `SELECT x.id, x.episode_id, x.occurred_at, x.recorded_at, ` + who + `, x.kind, x.incomplete_reason, x.risk_in_custody, x.assessment_needed,
-			x.entered_in_error, x.entered_in_error_reason FROM screenings x LEFT JOIN users u ON u.id = x.user_id`,
+			x.entered_in_error, x.error_reason FROM screenings x LEFT JOIN users u ON u.id = x.user_id`,
 		scan: func(sc interface{ Scan(...any) error }, e *TimelineEntry) error {
 			var kind, incomplete, risk, assess string
 			if err := sc.Scan(&e.ID, &e.EpisodeID, &e.OccurredAt, &e.RecordedAt, &e.RecordedBy, &kind, &incomplete, &risk, &assess,
@@ -285,7 +285,7 @@ var timelineSources = []timelineSource{
 			return nil
 		}},
 	{kind: TimelineAssessment, from: `assessments x`, at: `x.occurred_at`, scope: `x.episode_id`,
-		detail: `SELECT x.id, x.episode_id, x.occurred_at, x.recorded_at, ` + who + `, x.type, x.incomplete_reason, x.entered_in_error, x.entered_in_error_reason
+		detail: `SELECT x.id, x.episode_id, x.occurred_at, x.recorded_at, ` + who + `, x.type, x.incomplete_reason, x.entered_in_error, x.error_reason
 			FROM assessments x LEFT JOIN users u ON u.id = x.user_id`,
 		scan: func(sc interface{ Scan(...any) error }, e *TimelineEntry) error {
 			var typ, incomplete string
