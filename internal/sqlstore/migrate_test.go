@@ -60,8 +60,8 @@ func TestBothEnginesHaveSameMigrations(t *testing.T) {
 		t.Fatalf("sqlite has %d migrations, postgres %d", len(a), len(b))
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Version != b[i].Version {
-			t.Errorf("migration %d: sqlite %04d_%s, postgres %04d_%s", i+1, a[i].Version, a[i].Name, b[i].Version, b[i].Name)
+		if a[i].Name != b[i].Name {
+			t.Errorf("migration %d: sqlite %q, postgres %q", i+1, a[i].Name, b[i].Name)
 		}
 	}
 }
