@@ -527,15 +527,20 @@ func runPhase(ctx context.Context, cfg *Config, vus []*vu, ops []Operation, labe
 		defer close(ticked)
 		t := time.NewTicker(cfg.ProgressEvery)
 		defer t.Stop()
+		var last int64
+		lastAt := start
 		for {
 			select {
 			case <-stop:
 				return
 			case now := <-t.C:
-				if now.Before(measureStart) {
-					say("%-26s warm-up %s/%s, %d requests", label, roundS(now.Sub(start)), cfg.Warmup, done.Load())
+				n := done.Load()
+				rate := float64(n-last) / now.Sub(lastAt).Seconds()
+				last, lastAt = n, now
+				if in := now.Sub(measureStart); in < cfg.ProgressEvery/2 {
+					say("%-26s warm-up %s/%s, %d requests, %.0f req/s", label, roundS(now.Sub(start)), cfg.Warmup, n, rate)
 				} else {
-					say("%-26s %s/%s, %d requests, %d errors", label, roundS(min(now.Sub(measureStart), cfg.Duration)), cfg.Duration, measured.Load(), failed.Load())
+					say("%-26s %s/%s, %d requests, %d errors, %.0f req/s", label, roundS(min(in, cfg.Duration)), cfg.Duration, measured.Load(), failed.Load(), rate)
 				}
 			}
 		}
