@@ -417,7 +417,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Operations = append(rep.Operations, res...)
 		rep.Interrupted = interrupted
 	} else {
-		for _, op := range ops {
+		for i, op := range ops {
+			if i > 0 {
+				// A session unused for a while would reach the server's idle
+				// timeout (15 minutes by default) before its operation's turn.
+				keepAlive(ctx, c, sessions)
+			}
 			res, interrupted := runPhase(ctx, &cfg, vus, []Operation{op}, op.Name, say)
 			rep.Operations = append(rep.Operations, res...)
 			if interrupted {
@@ -428,6 +433,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Second)
 	return rep, nil
+}
+
+// keepAlive makes one request in each session between phases (not measured).
+func keepAlive(ctx context.Context, c *client, sessions []*session) {
+	var buf bytes.Buffer
+	for _, s := range sessions {
+		if ctx.Err() != nil {
+			return
+		}
+		c.do(ctx, &buf, "GET", "/api/v1/me", s.pageAuth(), "", nil)
+	}
 }
 
 // opAcc is one virtual user's counts for one operation in a phase.

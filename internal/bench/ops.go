@@ -322,6 +322,9 @@ func (e *statusError) Error() string {
 
 // expect checks a response's status and that its body holds marker.
 func expect(r response, status int, marker []byte) error {
+	if r.Status == 303 && strings.HasPrefix(r.Location, "/sign-in") && status != 303 {
+		return errors.New("HTTP 303 to /sign-in: the server ended the session (idle or absolute timeout, or signed out)")
+	}
 	if r.Status != status {
 		return &statusError{got: r.Status, want: status}
 	}
@@ -334,6 +337,9 @@ func expect(r response, status int, marker []byte) error {
 // expectRedirect checks a Post/Redirect/Get answer: 303 to the path (a
 // form shown again with errors is a 422 and fails here).
 func expectRedirect(r response, path string) error {
+	if strings.HasPrefix(r.Location, "/sign-in") {
+		return errors.New("HTTP 303 to /sign-in: the server ended the session (idle or absolute timeout, or signed out)")
+	}
 	if r.Status != 303 {
 		return &statusError{got: r.Status, want: 303}
 	}

@@ -150,6 +150,9 @@ func TestExpect(t *testing.T) {
 	if err := expectRedirect(response{Status: 303, Location: "/sign-in"}, "/episodes/5/contacts"); err == nil {
 		t.Error("a redirect to sign-in passed")
 	}
+	if err := expect(response{Status: 303, Location: "/sign-in?next=%2Fpeople%2F5"}, 200, nil); err == nil || !strings.Contains(err.Error(), "ended the session") {
+		t.Errorf("signed out: %v", err)
+	}
 	if err := expectRedirect(response{Status: 422}, "/x"); err == nil {
 		t.Error("a form shown again with errors passed")
 	}
