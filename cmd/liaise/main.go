@@ -64,6 +64,7 @@ func commands() []command {
 		{"demo", "load the demo organisation and one demo user per role", cmdDemo},
 		{"user", "manage staff accounts (add | list | disable | reset-password)", cmdUser},
 		{"audit", "check the audit trail (verify)", cmdAudit},
+		{"bench", "load benchmark against a running server", cmdBench},
 		{"version", "print build information", cmdVersion},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
