@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"liaise"
 )
@@ -270,4 +271,28 @@ func mustAtoi(t *testing.T, s string) int64 {
 		n = n*10 + int64(c-'0')
 	}
 	return n
+}
+
+// The person page puts the episodes the reader may open and the dated
+// alerts of the latest screening above the timeline.
+func TestPersonPageEpisodesAndAlerts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		id, ctx := env.screeningEpisode()
+		_, err := env.DB.RecordScreening(ctx, id, &liaise.Screening{Kind: liaise.ScreeningMinimum, OccurredAt: liaise.NewTime(env.clock().Add(-time.Hour)),
+			Mode: liaise.ModeFaceToFace, RiskInCustody: liaise.RiskHigh, AdviceToCustody: "Constant observation", AssessmentNeeded: liaise.AssessmentYes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := env.DB.GetEpisode(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := env.get(env.client("practitioner"), "/people/"+itoa(int(e.PersonID)))
+		episode := "/episodes/" + itoa(int(id))
+		if !strings.Contains(body, `<strong>Risk in custody: High</strong>`) || !strings.Contains(body, `href="`+episode+`/screening">screening on 23 Nov 2026</a>`) ||
+			!strings.Contains(body, `<h2 id="episodes">Episodes</h2>`) || !strings.Contains(body, `href="`+episode+`"`) ||
+			!strings.Contains(body, "/disclosures\">Disclosure log") {
+			t.Errorf("person page:\n%.6000s", body)
+		}
+	})
 }

@@ -499,6 +499,21 @@ type personPageData struct {
 	SkippedOne       bool
 	BreakGlassAction string
 	DisclosuresHref  string
+	// Episodes the reader may open, newest first; RecordAlerts are the
+	// dated risks and vulnerabilities of the latest screening.
+	Episodes     []personEpisodeRow
+	RecordAlerts []personAlertRow
+}
+
+type personEpisodeRow struct {
+	Href, Started, Where, Setting string
+	State                         personTag
+	BreakGlass                    bool
+}
+
+type personAlertRow struct {
+	Text, When, Href string
+	Risk             bool
 }
 
 type summaryRow struct{ Key, Value string }
@@ -626,6 +641,18 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, x := range p.Identifiers {
 		d.Identifiers = append(d.Identifiers, identifierText(x))
+	}
+	for _, e := range tl.Episodes {
+		where := e.TeamName
+		if e.SiteName != "" {
+			where += ", " + e.SiteName
+		}
+		d.Episodes = append(d.Episodes, personEpisodeRow{Href: episodeHref(e.ID), Started: stamp(e.AlertedAt), Where: where,
+			Setting: codes.Label("settings", e.Setting), State: stateTag(e.State), BreakGlass: e.BreakGlass})
+	}
+	for _, x := range tl.Alerts {
+		d.RecordAlerts = append(d.RecordAlerts, personAlertRow{Text: x.Text, When: "screening on " + x.At.Local().Format("2 Jan 2006"),
+			Href: episodeHref(x.EpisodeID) + "/screening", Risk: x.Kind == "risk"})
 	}
 	if p.Restricted {
 		d.Alerts = append(d.Alerts, "Restricted record: only named staff can see it")

@@ -111,6 +111,10 @@ type Timeline struct {
 	Skipped int
 	// CanBreakGlass says the reader could open those with a reason.
 	CanBreakGlass bool
+	// Episodes are those the reader may open, newest first, and Alerts
+	// the dated alerts of their latest screening (first page only).
+	Episodes []PersonEpisode
+	Alerts   []PersonAlert
 }
 
 // TimelineQuery asks for one page: Cursor is a NextCursor ("" for the
@@ -563,6 +567,19 @@ func (db *DB) PersonTimeline(ctx context.Context, personID int64, q TimelineQuer
 		}
 	}
 	tl.Skipped, tl.CanBreakGlass = skipped, skipped > 0 && a.Can(liaise.CapBreakGlass)
+	if cur == nil {
+		open := slices.Concat(team, other)
+		bgs := map[int64]bool{}
+		for _, id := range other {
+			bgs[id] = true
+		}
+		if tl.Episodes, err = personEpisodes(ctx, db, open, bgs); err != nil {
+			return tl, err
+		}
+		if tl.Alerts, err = personAlerts(ctx, db, open); err != nil {
+			return tl, err
+		}
+	}
 	keys, err := timelineKeys(ctx, db, p.ID, team, other, cur, limit+1)
 	if err != nil {
 		return tl, err

@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+
+	"liaise"
+	"liaise/internal/codes"
+)
+
+// What the person page shows above the timeline (issue 3 item 3): the
+// episodes the reader may open, to reach them from the person, and the
+// dated alerts of the latest screening, so current vulnerabilities and risk
+// are seen before the history.
+
+// PersonEpisode is one of the person's episodes the reader may open.
+type PersonEpisode struct {
+	ID                 int64
+	State              liaise.EpisodeState
+	Setting            string
+	AlertedAt          liaise.Time
+	TeamName, SiteName string
+	BreakGlass         bool
+}
+
+// PersonAlert is a dated alert from the record: a risk at medium or above,
+// or a vulnerability suspected or confirmed, from the latest screening.
+type PersonAlert struct {
+	Kind string // "risk" or "vulnerability"
+	Text string
+	At   liaise.Time
+	// EpisodeID is the episode of the screening it comes from.
+	EpisodeID int64
+}
+
+// personEpisodes lists the episodes of ids, newest first.
+func personEpisodes(ctx context.Context, q queryer, ids []int64, bg map[int64]bool) ([]PersonEpisode, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.Query(ctx, `SELECT e.id, e.state, e.setting, e.alerted_at, t.name, COALESCE(s.name, '') FROM episodes e
+		JOIN teams t ON t.id = e.team_id LEFT JOIN sites s ON s.id = e.site_id
+		WHERE e.id IN (`+placeholders(len(ids))+`) ORDER BY e.alerted_at DESC, e.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PersonEpisode
+	for rows.Next() {
+		var e PersonEpisode
+		var state string
+		if err := rows.Scan(&e.ID, &state, &e.Setting, &e.AlertedAt, &e.TeamName, &e.SiteName); err != nil {
+			return nil, err
+		}
+		e.State, e.BreakGlass = liaise.EpisodeState(state), bg[e.ID]
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// riskAlertLevels are the levels that make an alert.
+var riskAlertLevels = []string{liaise.RiskMedium, liaise.RiskHigh}
+
+// personAlerts reads the alerts of the latest completed screening (not in
+// error) among the episodes ids: its risks at medium or above and, from the
+// latest full screen, the vulnerabilities suspected or confirmed.
+func personAlerts(ctx context.Context, q queryer, ids []int64) ([]PersonAlert, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := `s.episode_id IN (` + placeholders(len(ids)) + `) AND NOT s.entered_in_error AND s.incomplete_reason = ''`
+	var out []PersonAlert
+	var id, episode int64
+	var at liaise.Time
+	var custody, self, others, from, safeguarding string
+	err := q.QueryRow(ctx, `SELECT s.id, s.episode_id, s.occurred_at, s.risk_in_custody, s.risk_to_self, s.risk_to_others, s.risk_from_others, s.safeguarding
+		FROM screenings s WHERE `+in+` ORDER BY s.occurred_at DESC, s.id DESC LIMIT 1`, args...).Scan(&id, &episode, &at, &custody, &self, &others, &from, &safeguarding)
+	if err == nil {
+		for _, r := range []struct{ what, level string }{{"Risk in custody", custody}, {"Risk to self", self}, {"Risk to others", others},
+			{"Risk from others", from}, {"Safeguarding concern", safeguarding}} {
+			if slices.Contains(riskAlertLevels, r.level) {
+				out = append(out, PersonAlert{Kind: "risk", Text: r.what + ": " + liaise.LabelOf(liaise.RiskLevels, r.level), At: at, EpisodeID: episode})
+			}
+		}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT a.vulnerability_code, a.answer, s.occurred_at, s.episode_id FROM screening_answers a
+		JOIN screenings s ON s.id = a.screening_id
+		WHERE a.screening_id = (SELECT s.id FROM screenings s WHERE `+in+` AND s.kind = 'full' ORDER BY s.occurred_at DESC, s.id DESC LIMIT 1)
+		AND a.answer IN ('suspected', 'confirmed')`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type vuln struct {
+		PersonAlert
+		rank int
+	}
+	list, _ := codes.List("vulnerabilities")
+	var vulns []vuln
+	for rows.Next() {
+		var code, answer string
+		var v vuln
+		if err := rows.Scan(&code, &answer, &v.At, &v.EpisodeID); err != nil {
+			return nil, err
+		}
+		v.Kind, v.Text = "vulnerability", codes.Label("vulnerabilities", code)+": "+strings.ToLower(liaise.LabelOf(liaise.VulnerabilityAnswers, answer))
+		v.rank = slices.IndexFunc(list, func(c codes.Code) bool { return c.Code == code })
+		vulns = append(vulns, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// In the code list's order, whatever order the engine returned.
+	slices.SortStableFunc(vulns, func(x, y vuln) int { return x.rank - y.rank })
+	for _, v := range vulns {
+		out = append(out, v.PersonAlert)
+	}
+	return out, nil
+}
