@@ -124,3 +124,16 @@ func TestBreakGlassReviewPages(t *testing.T) {
 		}
 	})
 }
+
+// Each review queue links to the other, so a reviewer reaches both from
+// the Reviews menu item.
+func TestReviewQueuesLinkToEachOther(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client("caldicott_guardian")
+	for page, other := range map[string]string{"/reviews/break-glass": "/reviews/disclosures", "/reviews/disclosures": "/reviews/break-glass"} {
+		resp, body := env.get(c, page)
+		if resp.StatusCode != 200 || !strings.Contains(body, `href="`+other+`"`) || !strings.Contains(body, `aria-current="page"`) {
+			t.Errorf("%s: %d, no link to %s", page, resp.StatusCode, other)
+		}
+	}
+}
