@@ -148,7 +148,7 @@ test('custody shift, end to end: identify, screen, assess, consent, advice note,
   await visit(page, audit, personPath)
   const timeline = page.locator('table').filter({ has: page.getByText('History of this record, newest first') })
   await expect(timeline).toContainText('Full screen recorded')
-  await expect(timeline).toContainText('Information shared with Police (Custody sergeant)')
+  await expect(timeline).toContainText('Information shared with the police (Custody sergeant)')
   await signOut(page, audit)
 })
 

@@ -313,6 +313,10 @@ func (s *Server) renderDocumentPage(w http.ResponseWriter, r *http.Request, stat
 	for _, v := range doc.Versions {
 		row := documentVersionRow{Number: strconv.Itoa(v.Number), Written: whenText(v.WrittenAt) + " by " + v.WrittenByName, Status: documentStatusTag(v.Status),
 			PrintHref: href + "/print?v=" + strconv.Itoa(v.Number)}
+		if v.Number != doc.LatestVersion && (v.Status == liaise.DocDraft || v.Status == liaise.DocApproved) {
+			// Never issued, and replaced by a later version.
+			row.Status = personTag{Label: "Superseded", Class: "nhsuk-tag--white"}
+		}
 		if v.ApprovedByName != "" {
 			row.Approved = v.ApprovedByName + ", " + whenText(v.ApprovedAt)
 		}

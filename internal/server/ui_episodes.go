@@ -287,6 +287,8 @@ type episodePageData struct {
 	Action      string
 	// Parts link to the pages that record each part of the episode.
 	Parts []NavItem
+	// CanDefer shows the retry time, asked only when a deferral is a next step.
+	CanDefer bool
 }
 
 // episodeParts are the pages of an episode's record, in pathway order. Each
@@ -394,6 +396,7 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 			continue
 		}
 		seen[rule.To] = true
+		d.CanDefer = d.CanDefer || rule.To == liaise.EpisodeDeferred
 		step := nextStep{ID: "to", Value: string(rule.To), Label: rule.Label + " (" + lowerText(rule.To.Label()) + ")", Checked: f.Get("to") == string(rule.To)}
 		if len(d.Next) > 0 {
 			step.ID = "to-" + string(rule.To)

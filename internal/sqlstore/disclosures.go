@@ -166,7 +166,7 @@ func insertDisclosure(ctx context.Context, tx *Tx, a *liaise.Actor, e Episode, d
 	if err != nil {
 		return rec, err
 	}
-	summary := "Information shared with " + agencyLabel(d.RecipientAgency) + " (" + d.RecipientRole + ")"
+	summary := "Information shared with " + agencyWords(d.RecipientAgency) + " (" + d.RecipientRole + ")"
 	if needsReview {
 		summary += " without consent"
 	}
@@ -187,6 +187,16 @@ func insertDisclosure(ctx context.Context, tx *Tx, a *liaise.Actor, e Episode, d
 	}
 	ev.Subjects = []int64{e.PersonID}
 	return rec, tx.Audit(ctx, ev)
+}
+
+// agencyWords names an agency in a sentence: "the police".
+func agencyWords(code string) string {
+	for _, g := range liaise.RecipientAgencies {
+		if g.Code == code {
+			return g.Words
+		}
+	}
+	return code
 }
 
 func agencyLabel(code string) string {

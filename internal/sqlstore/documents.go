@@ -514,7 +514,7 @@ func (db *DB) IssueDocument(ctx context.Context, episodeID, id int64, version in
 				return err
 			}
 		}
-		if err := addPersonEvent(ctx, tx, a, e.PersonID, "document", doc.KindLabel()+" issued to "+agencyLabel(d.RecipientAgency)); err != nil {
+		if err := addPersonEvent(ctx, tx, a, e.PersonID, "document", doc.KindLabel()+" issued to "+agencyWords(d.RecipientAgency)); err != nil {
 			return err
 		}
 		return auditWrite(ctx, tx, a, liaise.AuditUpdate, "document", id, e.ProviderID, e.TeamID,

@@ -401,9 +401,13 @@ func insertPerson(ctx context.Context, tx *Tx, a *liaise.Actor, p *liaise.Person
 	if len(p.Identifiers) > 0 {
 		var kinds []string
 		for _, id := range p.Identifiers {
-			kinds = append(kinds, liaise.LabelOf(liaise.IdentifierTypes, id.Type))
+			k := liaise.LabelOf(liaise.IdentifierTypes, id.Type)
+			if len(k) > 1 && k[1] >= 'a' && k[1] <= 'z' {
+				k = screeningLower(k) // "custody record number", but "NHS number"
+			}
+			kinds = append(kinds, k)
 		}
-		summary += " with " + strings.Join(kinds, ", ")
+		summary += " with the " + strings.Join(kinds, ", ")
 	}
 	if err := addPersonEvent(ctx, tx, a, p.ID, "created", summary); err != nil {
 		return err

@@ -363,7 +363,7 @@ var timelineSources = []timelineSource{
 				&withoutConsent, &basis, &urgent); err != nil {
 				return err
 			}
-			e.Title = "Information shared with " + agencyLabel(agency)
+			e.Title = "Information shared with " + agencyWords(agency)
 			if role != "" {
 				e.Title += " (" + role + ")"
 			}

@@ -125,7 +125,7 @@ func TestTimelineMergesSourcesAndEpisodes(t *testing.T) {
 			"record: Record created",
 			"contact: Liaison with police, Custody sergeant (10 minutes)",
 			"referral: Onward referral to Inspire: planned",
-			"disclosure: Information shared with Police (Custody sergeant)",
+			"disclosure: Information shared with the police (Custody sergeant)",
 			"consent: Consent: share information with the police",
 			"contact: Direct contact (45 minutes): attended on time or, if late, before the relevant care professional was ready to see the patient",
 			"note: Team 1 only: safeguarding history.",
