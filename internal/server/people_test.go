@@ -289,7 +289,7 @@ func TestPersonPageEpisodesAndAlerts(t *testing.T) {
 		}
 		_, body := env.get(env.client("practitioner"), "/people/"+itoa(int(e.PersonID)))
 		episode := "/episodes/" + itoa(int(id))
-		if !strings.Contains(body, `<strong>Risk in custody: High</strong>`) || !strings.Contains(body, `href="`+episode+`/screening">screening on 23 Nov 2026</a>`) ||
+		if !strings.Contains(body, `<strong>Risk in custody: High</strong>`) || !strings.Contains(body, `href="`+episode+`/screening">From the screening on 23 Nov 2026 08:30</a>`) ||
 			!strings.Contains(body, `<h2 id="episodes">Episodes</h2>`) || !strings.Contains(body, `href="`+episode+`"`) ||
 			!strings.Contains(body, "/disclosures\">Disclosure log") {
 			t.Errorf("person page:\n%.6000s", body)

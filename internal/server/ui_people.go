@@ -502,7 +502,7 @@ type personPageData struct {
 	// Episodes the reader may open, newest first; RecordAlerts are the
 	// dated risks and vulnerabilities of the latest screening.
 	Episodes     []personEpisodeRow
-	RecordAlerts []personAlertRow
+	RecordAlerts []personAlertGroup
 }
 
 type personEpisodeRow struct {
@@ -511,9 +511,15 @@ type personEpisodeRow struct {
 	BreakGlass                    bool
 }
 
+// personAlertGroup is the alerts of one screening, with where they came from.
+type personAlertGroup struct {
+	When, Href string
+	Items      []personAlertRow
+}
+
 type personAlertRow struct {
-	Text, When, Href string
-	Risk             bool
+	Text string
+	Risk bool
 }
 
 type summaryRow struct{ Key, Value string }
@@ -651,8 +657,12 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 			Setting: codes.Label("settings", e.Setting), State: stateTag(e.State), BreakGlass: e.BreakGlass})
 	}
 	for _, x := range tl.Alerts {
-		d.RecordAlerts = append(d.RecordAlerts, personAlertRow{Text: x.Text, When: "screening on " + x.At.Local().Format("2 Jan 2006"),
-			Href: episodeHref(x.EpisodeID) + "/screening", Risk: x.Kind == "risk"})
+		when, href := "From the screening on "+x.At.Local().Format("2 Jan 2006 15:04"), episodeHref(x.EpisodeID)+"/screening"
+		if n := len(d.RecordAlerts); n == 0 || d.RecordAlerts[n-1].When != when || d.RecordAlerts[n-1].Href != href {
+			d.RecordAlerts = append(d.RecordAlerts, personAlertGroup{When: when, Href: href})
+		}
+		g := &d.RecordAlerts[len(d.RecordAlerts)-1]
+		g.Items = append(g.Items, personAlertRow{Text: x.Text, Risk: x.Kind == "risk"})
 	}
 	if p.Restricted {
 		d.Alerts = append(d.Alerts, "Restricted record: only named staff can see it")
