@@ -281,17 +281,20 @@ func staffPlan(t *team) []struct {
 		{"peer_support_worker", 1 + size/12}, {"slt", 1}}
 }
 
-// seededUsername is the username of the n-th seeded member of a team with a
-// role, e.g. "seed-t3-practitioner-07". Seeding again finds them by it.
-func seededUsername(t *team, role string, n int) string {
-	return fmt.Sprintf("seed-t%d-%s-%02d", t.id, strings.ReplaceAll(role, "_", "-"), n)
-}
+// roleLetters shorten roles in seeded usernames.
+var roleLetters = map[string]string{"practitioner": "p", "senior_practitioner": "s", "team_manager": "m", "str_worker": "w",
+	"peer_support_worker": "e", "slt": "l", "care_navigator": "n"}
+
+// seededEmailDomain marks seeded staff, so seeding again finds them.
+const seededEmailDomain = "@liaise-seed.invalid"
 
 // ensureStaff adds the seeded staff that are missing (none after the first
-// seed), written like any other batch so they are audited and sealed.
+// seed), written like any other batch so they are audited and sealed. A
+// member's name depends only on their team, role and number, never on
+// --seed, so every seed finds the same staff.
 func (g *gen) ensureStaff(ctx context.Context, db *sqlstore.DB, at time.Time) (int, error) {
 	existing := map[string]bool{}
-	rows, err := db.Query(ctx, `SELECT username FROM users WHERE username LIKE 'seed-t%'`)
+	rows, err := db.Query(ctx, `SELECT email FROM users WHERE email LIKE ?`, "%"+seededEmailDomain)
 	if err != nil {
 		return 0, err
 	}
@@ -325,22 +328,24 @@ func (g *gen) ensureStaff(ctx context.Context, db *sqlstore.DB, at time.Time) (i
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	g.src.Seed(g.opt.Seed, 1<<62)
 	n := 0
-	system := &staff{username: "", role: ""}
+	system := &staff{}
 	for _, t := range g.org.teams {
 		if len(t.sites) == 0 && t.ld {
 			continue
 		}
 		for _, p := range staffPlan(t) {
 			for i := 1; i <= p.n; i++ {
-				username := seededUsername(t, p.role, i)
-				if existing[username] {
+				// The mailbox names the place in the team, so it is found again.
+				email := fmt.Sprintf("t%d-%s-%02d%s", t.id, roleLetters[p.role], i, seededEmailDomain)
+				if existing[email] {
 					continue
 				}
+				g.src.Seed(uint64(t.id), uint64(i)<<8|uint64(len(p.role))<<32|uint64(roleLetters[p.role][0]))
 				given, family := g.staffName()
+				username := fmt.Sprintf("%s%s%d%s%02d", asciiLower(given)[:1], asciiLower(family), t.id, roleLetters[p.role], i)
 				u := &liaise.User{ProviderID: t.prov.id, Username: username, DisplayName: given + " " + family + " (seeded)",
-					Email: username + "@liaise-seed.invalid", RoleCode: p.role, Memberships: []liaise.Membership{{TeamID: t.id, TeamName: t.name}}}
+					Email: email, RoleCode: p.role, Memberships: []liaise.Membership{{TeamID: t.id, TeamName: t.name}}}
 				if err := sqlstore.ValidateUser(u); err != nil {
 					return 0, fmt.Errorf("seeded user %s: %w", username, err)
 				}
@@ -362,6 +367,20 @@ func (g *gen) ensureStaff(ctx context.Context, db *sqlstore.DB, at time.Time) (i
 		}
 	}
 	return n, nil
+}
+
+// asciiLower is a name folded to the letters a username may hold.
+func asciiLower(s string) string {
+	var b strings.Builder
+	for _, r := range liaise.FoldName(s) {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "x"
+	}
+	return b.String()
 }
 
 // staffName is a staff member's name, from the British and South Asian pools.

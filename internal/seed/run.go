@@ -33,6 +33,10 @@ const (
 func Run(ctx context.Context, db *sqlstore.DB, opt Options) (Result, error) {
 	began := time.Now()
 	res := Result{}
+	if db.Engine == sqlstore.Postgres && opt.BatchPeople == 0 {
+		// Each batch costs a COPY per table: fewer, larger batches.
+		opt.BatchPeople, opt.TxBatches = 1000, 5
+	}
 	if err := opt.defaults(); err != nil {
 		return res, err
 	}

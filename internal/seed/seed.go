@@ -150,10 +150,10 @@ func (o *Options) defaults() error {
 		o.CheckEvery = 97
 	}
 	if o.BatchPeople <= 0 {
-		o.BatchPeople = 1000
+		o.BatchPeople = 250
 	}
 	if o.TxBatches <= 0 {
-		o.TxBatches = 10
+		o.TxBatches = max(1, 2_500/o.BatchPeople)
 	}
 	switch o.Indexes {
 	case "":

@@ -1283,9 +1283,9 @@ func reads(g *gen, e *episode) {
 	if m := pickStaff(g, e.team.managers, e.team.seniors); m != nil {
 		readers = append(readers, m)
 	}
-	n := g.between(2, 4)
+	n := g.between(1, 3)
 	if e.reached(liaise.EpisodeSupport) {
-		n += g.between(1, 4)
+		n += g.between(1, 3)
 	}
 	for range n {
 		by := pick(g, readers)
@@ -1296,7 +1296,7 @@ func reads(g *gen, e *episode) {
 		ev := g.event(by, at, liaise.AuditRead, "episode", e.id, e.prov.id, e.team.id)
 		ev.Subjects = []int64{p.ID}
 		g.audit(&ev)
-		if g.chance(0.25) {
+		if g.chance(0.2) {
 			ev := g.event(by, at.Add(g.dur(10*time.Second, 5*minute)), liaise.AuditRead, "person", p.ID, p.ProviderID, p.TeamID)
 			g.audit(&ev)
 		}
