@@ -308,7 +308,10 @@ func sltRequests(g *gen, e *episode) {
 	status, version, updated := liaise.SLTOpen, int64(1), requested
 	profileAt := requested.Add(g.dur(2*hour, 5*day))
 	slt := pick(g, e.team.slt)
-	profiled := !profileAt.After(g.until) && g.chance(0.75)
+	// Requests of closed episodes were all answered (the store has no way to
+	// cancel one yet, so an unanswered one would wait in the SLT queue for
+	// ever); those of open episodes may still wait.
+	profiled := !profileAt.After(g.until) && (e.closed || g.chance(0.6))
 	var profileRecorded time.Time
 	if profiled {
 		profileRecorded = g.recorded(profileAt)
@@ -1027,6 +1030,17 @@ func (g *gen) task(e *episode, t autoTask) {
 	}
 	var completedAt, completedBy any
 	version, updated := int64(1), created
+	// Nothing is left open on a closed episode: someone ticked it off.
+	if e.closed && (t.done.IsZero() || t.done.After(e.end.Add(3*day))) {
+		t.done = g.within(e.end, e.end.Add(3*day))
+		if t.done.Before(t.created) {
+			t.done = t.created.Add(g.dur(minute, hour))
+		}
+		if t.doneBy == nil {
+			t.doneBy = e.worker
+		}
+		t.manualDone = true
+	}
 	var done time.Time
 	if !t.done.IsZero() {
 		done = g.recorded(t.done)
