@@ -18,7 +18,7 @@ import (
 // at national scale (internal/seed), for load tests and benchmarks.
 func cmdSeed(ctx context.Context, e env, args []string) error {
 	var people, checkEvery int
-	var seedText, until, indexes string
+	var seedText, until, indexes, steps string
 	var years int
 	cfg, fs, err := loadConfig(e, "seed", "seed --people N [--seed S] [flags]", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&people, "people", 0, "how many people to add (required)")
@@ -27,6 +27,7 @@ func cmdSeed(ctx context.Context, e env, args []string) error {
 		fs.IntVar(&years, "years", 10, "how many years of episodes to make")
 		fs.StringVar(&indexes, "indexes", seed.IndexesAuto, "drop secondary indexes while loading and rebuild them: auto, rebuild or keep")
 		fs.IntVar(&checkEvery, "check-every", 97, "validate the records of one person in N with the domain's validators (1: all)")
+		fs.StringVar(&steps, "steps", "", "run only these steps of the registry, comma-separated (e.g. people, to time loading people alone)")
 	})
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func cmdSeed(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--seed must be a whole number, not %q", seedText)
 	}
-	opt := seed.Options{People: people, Seed: s, Years: years, Indexes: indexes, CheckEvery: checkEvery, Env: cfg.Env,
+	opt := seed.Options{People: people, Seed: s, Years: years, Indexes: indexes, CheckEvery: checkEvery, Steps: steps, Env: cfg.Env,
 		Out: e.stdout, Progress: e.stderr}
 	if until != "" {
 		if opt.Until, err = parseUntil(until); err != nil {
