@@ -62,6 +62,7 @@ func commands() []command {
 		{"serve", "run the web UI and API", cmdServe},
 		{"migrate", "show or apply database migrations (status | up)", cmdMigrate},
 		{"demo", "load the demo organisation and one demo user per role", cmdDemo},
+		{"seed", "add synthetic people, episodes and records at national scale (--people N --seed S)", cmdSeed},
 		{"user", "manage staff accounts (add | list | disable | reset-password)", cmdUser},
 		{"audit", "check the audit trail (verify)", cmdAudit},
 		{"bench", "load benchmark against a running server", cmdBench},
