@@ -187,6 +187,65 @@ func (rr *rowReader) scan() (*chainRow, error) {
 	return r, nil
 }
 
+// verifyWindow is how many chain numbers Verify reads per query: the whole
+// chain in one ordered query makes PostgreSQL sort tens of millions of rows
+// on disk; a window is read from the chain_no index with no sort.
+const verifyWindow = 50000
+
+// chainReader reads the sealed chain in order, one window of chain numbers
+// at a time, as whole events.
+type chainReader struct {
+	db     *DB
+	ctx    context.Context
+	from   int64 // chain numbers <= from have been queried
+	head   int64 // the highest sealed chain number when verification began
+	window int64
+	rr     *rowReader
+}
+
+func (db *DB) chainWindows(ctx context.Context) (*chainReader, error) {
+	c := &chainReader{db: db, ctx: ctx, window: db.verifyWindow}
+	if c.window <= 0 {
+		c.window = verifyWindow
+	}
+	if err := db.QueryRow(ctx, `SELECT COALESCE(MAX(chain_no), 0) FROM audit_events`).Scan(&c.head); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// next returns the next whole event, or nil after the head.
+func (c *chainReader) next() (*chainRow, error) {
+	for {
+		if c.rr != nil {
+			r, err := c.rr.next()
+			if r != nil || err != nil {
+				return r, err
+			}
+			c.rr.rows.Close()
+			c.rr = nil
+		}
+		if c.from >= c.head {
+			return nil, nil
+		}
+		to := c.from + c.window
+		rows, err := c.db.Query(c.ctx, `SELECT `+chainColumns+`
+			FROM audit_events e LEFT JOIN audit_subjects s ON s.seq = e.seq
+			WHERE e.chain_no > ? AND e.chain_no <= ?
+			ORDER BY e.chain_no, s.subject_id`, c.from, to)
+		if err != nil {
+			return nil, err
+		}
+		c.rr, c.from = &rowReader{rows: rows}, to
+	}
+}
+
+func (c *chainReader) close() {
+	if c.rr != nil {
+		c.rr.rows.Close()
+	}
+}
+
 // next returns the next whole event, or nil at the end.
 func (rr *rowReader) next() (*chainRow, error) {
 	if rr.buf == nil {
@@ -453,15 +512,11 @@ func (db *DB) Verify(ctx context.Context, key []byte, progress func(done int)) (
 	for _, cp := range cps {
 		byNo[cp.ChainNo] = append(byNo[cp.ChainNo], cp)
 	}
-	rows, err := db.Query(ctx, `SELECT `+chainColumns+`
-		FROM audit_events e LEFT JOIN audit_subjects s ON s.seq = e.seq
-		WHERE e.chain_no IS NOT NULL
-		ORDER BY e.chain_no, s.subject_id`)
+	rr, err := db.chainWindows(ctx)
 	if err != nil {
 		return res, err
 	}
-	defer rows.Close()
-	rr := &rowReader{rows: rows}
+	defer rr.close()
 	h := newHasher(key)
 	var prevNo int64
 	prevHash := GenesisHash

@@ -173,6 +173,9 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				}
 				c.tamper(t, db)
 				wantBroken(t, verify(t, db, testKey), c.chainNo, c.reason)
+				// The same when the chain is read in windows of three events.
+				db.SetVerifyWindow(3)
+				wantBroken(t, verify(t, db, testKey), c.chainNo, c.reason)
 			})
 		})
 	}

@@ -39,6 +39,8 @@ type DB struct {
 
 	// audit is the group committer for read events, started by Open.
 	audit *auditCommitter
+	// verifyWindow overrides how many chain numbers Verify reads per query (tests).
+	verifyWindow int64
 }
 
 // Options tune Open; the zero value is right for serve.
