@@ -58,6 +58,13 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			log.Info("database already has data: demo organisation not loaded")
 		}
 	}
+	if cfg.PprofAddr != "" {
+		stop, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	srv, err := server.New(db, cfg, log, buildVersion())
 	if err != nil {
 		return err

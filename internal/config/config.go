@@ -32,8 +32,11 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// ReferralCheckDays is when an onward referral's outcome check falls due.
 	ReferralCheckDays int
-	Migrate           bool // serve --migrate
-	Demo              bool // serve --demo
+	// PprofAddr, when set, serves Go's profiler on its own listener (off by
+	// default; for operators measuring the service, never on a public address).
+	PprofAddr string
+	Migrate   bool // serve --migrate
+	Demo      bool // serve --demo
 }
 
 // Setting documents one setting for --help and the README table.
@@ -53,6 +56,7 @@ var Settings = []Setting{
 	{"LIAISE_LOG_FORMAT", "log-format", "text (json in production)", "Log format: text or json."},
 	{"LIAISE_LOG_LEVEL", "log-level", "info", "Log level: debug, info, warn or error."},
 	{"LIAISE_REFERRAL_CHECK_DAYS", "referral-check-days", "14", "Days after an onward referral is sent that the task to check its outcome falls due."},
+	{"LIAISE_PPROF_ADDR", "pprof-addr", "(off)", "Address for Go's profiler (for example 127.0.0.1:6060), to profile under load; keep it private."},
 	{"LIAISE_TRUSTED_PROXIES", "trusted-proxies", "(none)", "Comma-separated addresses or CIDR ranges of reverse proxies (for example 10.0.0.0/8); their X-Forwarded-For gives the client address used in the audit trail and sign-in throttling."},
 }
 
@@ -79,6 +83,7 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer,
 	fs.StringVar(&c.LogFormat, "log-format", env("LIAISE_LOG_FORMAT", ""), "text or json (LIAISE_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LIAISE_LOG_LEVEL", "info"), "debug, info, warn or error (LIAISE_LOG_LEVEL)")
 	fs.StringVar(&checkDays, "referral-check-days", env("LIAISE_REFERRAL_CHECK_DAYS", "14"), "days until an onward referral's outcome check (LIAISE_REFERRAL_CHECK_DAYS)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("LIAISE_PPROF_ADDR", ""), "address for Go's profiler, off when empty (LIAISE_PPROF_ADDR)")
 	fs.StringVar(&proxies, "trusted-proxies", env("LIAISE_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges (LIAISE_TRUSTED_PROXIES)")
 	if extra != nil {
 		extra(fs)
