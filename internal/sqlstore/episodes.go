@@ -603,6 +603,10 @@ type queueCursor struct {
 }
 
 // OpenEpisodeStates are the states a caseload shows by default.
+// openEpisodeSQL selects open episodes (alias e); it is the predicate of the
+// partial indexes of migration 0021, word for word.
+const openEpisodeSQL = `e.state NOT IN ('closed', 'rejected')`
+
 func OpenEpisodeStates() []liaise.EpisodeState {
 	var out []liaise.EpisodeState
 	for _, s := range liaise.EpisodeStates {
@@ -658,18 +662,21 @@ func (db *DB) ListEpisodes(ctx context.Context, q EpisodeQuery) (EpisodePage, er
 			}
 		}
 	}
-	states := q.States
-	if len(states) == 0 {
-		states = OpenEpisodeStates()
-	}
-	for _, s := range states {
+	for _, s := range q.States {
 		if !s.Valid() {
 			return page, fieldError("state", fmt.Sprintf("%q is not a state an episode can be in", s))
 		}
 	}
-	sqlq += ` AND e.state IN (` + placeholders(len(states)) + `)`
-	for _, s := range states {
-		args = append(args, string(s))
+	if len(q.States) == 0 {
+		// Open episodes, in words both planners match to the partial
+		// indexes of open episodes (literals, not parameters), so a page
+		// is read in queue order from the index and nothing is sorted.
+		sqlq += ` AND ` + openEpisodeSQL
+	} else {
+		sqlq += ` AND e.state IN (` + placeholders(len(q.States)) + `)`
+		for _, s := range q.States {
+			args = append(args, string(s))
+		}
 	}
 	if err := db.episodeFilters(q, &sqlq, &args); err != nil {
 		return page, err

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,4 +211,15 @@ func TestListEpisodesKeyset(t *testing.T) {
 			t.Errorf("other provider's empty caseload: %v", err)
 		}
 	})
+}
+
+// The open-episode predicate names exactly the terminal states, so the
+// partial indexes built on it hold every open episode and nothing else.
+func TestOpenEpisodePredicateNamesTheTerminalStates(t *testing.T) {
+	for _, s := range liaise.EpisodeStates {
+		st := liaise.EpisodeState(s.Code)
+		if named := strings.Contains(sqlstore.OpenEpisodeSQL, "'"+s.Code+"'"); named != st.Terminal() {
+			t.Errorf("%s: named in %q = %v, terminal = %v", s.Code, sqlstore.OpenEpisodeSQL, named, st.Terminal())
+		}
+	}
 }

@@ -3,3 +3,6 @@ package sqlstore
 // SetVerifyWindow makes Verify read the chain in windows of n chain
 // numbers, so tests cross window boundaries with a few events.
 func (db *DB) SetVerifyWindow(n int64) { db.verifyWindow = n }
+
+// OpenEpisodeSQL is the open-episode predicate of the caseload queries.
+const OpenEpisodeSQL = openEpisodeSQL
