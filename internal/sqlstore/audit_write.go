@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,22 +11,55 @@ import (
 )
 
 // insertAudit appends events (and the subjects a list showed) in tx.
+// auditEventInsert writes one audit event and returns its sequence number.
+const auditEventInsert = `INSERT INTO audit_events
+	(occurred_at, user_id, username, role, action, record_type, record_id, team_id, provider_id, client_ip, request_id, detail)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`
+
+// auditSubjectChunk is how many (seq, subject) rows one INSERT writes: a
+// search or caseload page names up to 50 people, and one statement for them
+// all is far cheaper than one each.
+const auditSubjectChunk = 100
+
+// auditSubjectInsert writes n audit subject rows.
+func auditSubjectInsert(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_subjects (seq, subject_id) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?)")
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
+}
+
+// auditWriteStatements are prepared at Open (SQLite), so the group
+// committer's transactions reuse them.
+func auditWriteStatements() []string {
+	return []string{auditEventInsert, auditSubjectInsert(auditSubjectChunk)}
+}
+
 func insertAudit(ctx context.Context, tx *Tx, evs []liaise.AuditEvent) error {
+	var subjects []any
 	for _, ev := range evs {
 		var seq int64
-		err := tx.QueryRow(ctx, `INSERT INTO audit_events
-			(occurred_at, user_id, username, role, action, record_type, record_id, team_id, provider_id, client_ip, request_id, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-			ev.OccurredAt, nullID(ev.UserID), ev.Username, ev.Role, ev.Action, ev.RecordType, nullID(ev.RecordID),
-			nullID(ev.TeamID), nullID(ev.ProviderID), ev.ClientIP, ev.RequestID, ev.Detail).Scan(&seq)
+		err := tx.QueryRow(ctx, auditEventInsert, ev.OccurredAt, nullID(ev.UserID), ev.Username, ev.Role, ev.Action, ev.RecordType,
+			nullID(ev.RecordID), nullID(ev.TeamID), nullID(ev.ProviderID), ev.ClientIP, ev.RequestID, ev.Detail).Scan(&seq)
 		if err != nil {
 			return err
 		}
 		for _, s := range ev.Subjects {
-			if _, err := tx.Exec(ctx, `INSERT INTO audit_subjects (seq, subject_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, seq, s); err != nil {
-				return err
-			}
+			subjects = append(subjects, seq, s)
 		}
+	}
+	for len(subjects) > 0 {
+		n := min(len(subjects)/2, auditSubjectChunk)
+		if _, err := tx.Exec(ctx, auditSubjectInsert(n), subjects[:2*n]...); err != nil {
+			return err
+		}
+		subjects = subjects[2*n:]
 	}
 	return nil
 }
@@ -128,6 +162,12 @@ func (c *auditCommitter) flush(batch []auditReq) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if c.db.ws != nil && c.db.ws.lookup(auditEventInsert) == nil {
+		// Prepared outside the transaction (which will hold the writer's
+		// only connection); until the tables exist (before migrating) the
+		// writes simply run unprepared.
+		_ = c.db.ws.prepareAll(ctx, auditWriteStatements()...)
+	}
 	err := c.db.Update(ctx, func(tx *Tx) error { return insertAudit(ctx, tx, evs) })
 	for _, r := range batch {
 		r.done <- err

@@ -41,6 +41,9 @@ type DB struct {
 	audit *auditCommitter
 	// verifyWindow overrides how many chain numbers Verify reads per query (tests).
 	verifyWindow int64
+	// Prepared statements of the SQLite writer and reader pools (nil on
+	// PostgreSQL, whose driver caches them itself).
+	ws, rs *stmtCache
 }
 
 // Options tune Open; the zero value is right for serve.
@@ -100,6 +103,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		}
 		r.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 		db.w, db.r = w, r
+		db.ws, db.rs = newStmtCache(w), newStmtCache(r)
 	}
 	if err := db.w.PingContext(ctx); err != nil {
 		db.Close()
@@ -135,6 +139,8 @@ func (db *DB) Close() error {
 	if db.audit != nil {
 		db.audit.close()
 	}
+	db.ws.close()
+	db.rs.close()
 	var err error
 	if db.w != nil {
 		err = db.w.Close()
@@ -166,12 +172,23 @@ func (db *DB) Stats() (w, r sql.DBStats) { return db.w.Stats(), db.r.Stats() }
 
 // Query runs a read on the reader pool.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.r.QueryContext(ctx, db.rebind(q), args...)
+	q = db.rebind(q)
+	if st, err := db.rs.get(ctx, q); err != nil {
+		return nil, err
+	} else if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a one-row read on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.r.QueryRowContext(ctx, db.rebind(q), args...)
+	q = db.rebind(q)
+	if st, err := db.rs.get(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	// A statement that failed to prepare fails here too, with its error.
+	return db.r.QueryRowContext(ctx, q, args...)
 }
 
 // Exec runs a statement on the writer outside a transaction.
@@ -214,19 +231,41 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 // Engine returns the engine the transaction runs on.
 func (tx *Tx) Engine() string { return tx.db.Engine }
 
+// stmt returns the writer's prepared statement of q bound to the
+// transaction, or nil to run q unprepared.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	st := tx.db.ws.lookup(q)
+	if st == nil {
+		return nil
+	}
+	return tx.tx.StmtContext(ctx, st)
+}
+
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a one-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the id.
