@@ -51,12 +51,34 @@ var funcs = template.FuncMap{
 		}
 		return d.Time().Format("2 January 2006")
 	},
+	// choices marks which options of a field the form holds, in one call:
+	// a comparison per option in the template cost a reflective call each,
+	// a fifth of a caseload page's rendering.
+	"choices":   choices,
 	"capLabel":  liaise.CapabilityLabel,
 	"siteLabel": liaise.SiteTypeLabel,
 	"id":        func(id int64) string { return fmt.Sprint(id) },
 	"since": func(t liaise.Time) string {
 		return time.Since(t.Time).Round(time.Minute).String()
 	},
+}
+
+// Choice is an option with whether the form holds it.
+type Choice struct {
+	Value, Label string
+	Selected     bool
+}
+
+func choices(f *Form, id string, opts []Option) []Choice {
+	out := make([]Choice, len(opts))
+	val := ""
+	if f != nil {
+		val = f.Get(id)
+	}
+	for i, o := range opts {
+		out[i] = Choice{Value: o.Value, Label: o.Label, Selected: o.Value == val || (f != nil && f.Has(id, o.Value))}
+	}
+	return out
 }
 
 func parseTemplates() (*templates, error) {
