@@ -36,33 +36,22 @@ type PersonAlert struct {
 	EpisodeID int64
 }
 
-// personEpisodes lists the episodes of ids, newest first.
-func personEpisodes(ctx context.Context, q queryer, ids []int64, bg map[int64]bool) ([]PersonEpisode, error) {
-	if len(ids) == 0 {
-		return nil, nil
+// personEpisodes lists the episodes ids (as the timeline read them),
+// newest first.
+func personEpisodes(all map[int64]timelineEpisode, ids []int64) []PersonEpisode {
+	out := make([]PersonEpisode, 0, len(ids))
+	for _, id := range ids {
+		e := all[id]
+		out = append(out, PersonEpisode{ID: e.ID, State: e.State, Setting: e.Setting, AlertedAt: e.AlertedAt, TeamName: e.TeamName,
+			SiteName: e.SiteName, BreakGlass: e.BreakGlass})
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := q.Query(ctx, `SELECT e.id, e.state, e.setting, e.alerted_at, t.name, COALESCE(s.name, '') FROM episodes e
-		JOIN teams t ON t.id = e.team_id LEFT JOIN sites s ON s.id = e.site_id
-		WHERE e.id IN (`+placeholders(len(ids))+`) ORDER BY e.alerted_at DESC, e.id DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PersonEpisode
-	for rows.Next() {
-		var e PersonEpisode
-		var state string
-		if err := rows.Scan(&e.ID, &state, &e.Setting, &e.AlertedAt, &e.TeamName, &e.SiteName); err != nil {
-			return nil, err
+	slices.SortFunc(out, func(x, y PersonEpisode) int {
+		if c := y.AlertedAt.Compare(x.AlertedAt.Time); c != 0 {
+			return c
 		}
-		e.State, e.BreakGlass = liaise.EpisodeState(state), bg[e.ID]
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return int(y.ID - x.ID)
+	})
+	return out
 }
 
 // riskAlertLevels are the levels that make an alert.

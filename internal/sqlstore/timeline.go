@@ -131,6 +131,10 @@ type timelineEpisode struct {
 	ID, TeamID         int64
 	TeamName, SiteName string
 	BreakGlass         bool
+	// What the person page lists of the episode.
+	State     liaise.EpisodeState
+	Setting   string
+	AlertedAt liaise.Time
 }
 
 // timelineCursor is a decoded cursor: the last entry shown.
@@ -569,13 +573,7 @@ func (db *DB) PersonTimeline(ctx context.Context, personID int64, q TimelineQuer
 	tl.Skipped, tl.CanBreakGlass = skipped, skipped > 0 && a.Can(liaise.CapBreakGlass)
 	if cur == nil {
 		open := slices.Concat(team, other)
-		bgs := map[int64]bool{}
-		for _, id := range other {
-			bgs[id] = true
-		}
-		if tl.Episodes, err = personEpisodes(ctx, db, open, bgs); err != nil {
-			return tl, err
-		}
+		tl.Episodes = personEpisodes(episodes, open)
 		if tl.Alerts, err = personAlerts(ctx, db, open); err != nil {
 			return tl, err
 		}
@@ -620,7 +618,8 @@ func (db *DB) timelineEpisodes(ctx context.Context, a *liaise.Actor, p liaise.Pe
 			return nil, nil, nil, 0, err
 		}
 	}
-	rows, err := db.Query(ctx, `SELECT e.id, e.provider_id, e.team_id, t.name, COALESCE(s.name, '') FROM episodes e JOIN teams t ON t.id = e.team_id
+	rows, err := db.Query(ctx, `SELECT e.id, e.provider_id, e.team_id, t.name, COALESCE(s.name, ''), e.state, e.setting, e.alerted_at
+		FROM episodes e JOIN teams t ON t.id = e.team_id
 		LEFT JOIN sites s ON s.id = e.site_id WHERE e.person_id = ? ORDER BY e.id`, p.ID)
 	if err != nil {
 		return nil, nil, nil, 0, err
@@ -632,10 +631,12 @@ func (db *DB) timelineEpisodes(ctx context.Context, a *liaise.Actor, p liaise.Pe
 	var all []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.ID, &r.provider, &r.TeamID, &r.TeamName, &r.SiteName); err != nil {
+		var state string
+		if err := rows.Scan(&r.ID, &r.provider, &r.TeamID, &r.TeamName, &r.SiteName, &state, &r.Setting, &r.AlertedAt); err != nil {
 			rows.Close()
 			return nil, nil, nil, 0, err
 		}
+		r.State = liaise.EpisodeState(state)
 		all = append(all, r)
 	}
 	rows.Close()
