@@ -4,7 +4,8 @@
 // over ten years across every provider, team and site of the organisation,
 // and the record of the work in each episode (screenings, assessments,
 // consents, disclosures, contacts, onward referrals, notes, tasks, justice
-// outcomes, youth and support records), with the audit trail the
+// outcomes, youth and support records, documents for police and court,
+// issued as the disclosures they record), with the audit trail the
 // application would have written, already sealed into the audit chain.
 //
 // # Registry
