@@ -124,7 +124,7 @@ func TestBenchAgainstDemoServer(t *testing.T) {
 	if rep.Version != 1 || rep.Config.Concurrency != 2 || rep.Config.Mode != "separate" || rep.Interrupted {
 		t.Errorf("report config: %+v", rep.Config)
 	}
-	if len(rep.Discovery) == 0 || rep.Discovery[0].People == 0 || rep.Discovery[0].Boards == 0 {
+	if len(rep.Discovery) == 0 || rep.Discovery[0].People == 0 || rep.Discovery[0].Boards == 0 || rep.Discovery[0].Documents == 0 {
 		t.Errorf("discovery: %+v", rep.Discovery)
 	}
 	seen := map[string]bool{}

@@ -307,7 +307,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		inputs[u] = in
 		rep.Discovery = append(rep.Discovery, Discovered{User: u, TeamID: in.TeamID, OpenEpisodes: len(in.OpenEpisodes),
-			People: in.People, Identifiers: in.Identifiers, Boards: len(in.Boards)})
+			People: in.People, Identifiers: in.Identifiers, Boards: len(in.Boards), Documents: len(in.DocumentPages)})
 	}
 	var auditIn *Inputs
 	if needAuditor {

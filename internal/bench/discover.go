@@ -29,6 +29,8 @@ type Inputs struct {
 	Boards        []probe // /boards/site/{id}
 	PersonPages   []probe
 	EpisodePages  []probe
+	DocumentPages []probe // /episodes/{id}/documents/{did}, as the documents page links them
+	Timelines     []probe // /api/v1/people/{id}/timeline; wantID is the open episode the person was found through
 	AuditSearches []probe // /audit for one person
 	OpenEpisodes  []int64
 
@@ -47,6 +49,8 @@ type Inputs struct {
 const (
 	maxCaseloadPages = 4   // of 50 episodes
 	maxPeople        = 100 // person records read for their names and identifiers
+	maxDocumentLists = 100 // episodes' documents pages read for their documents
+	maxDocuments     = 40
 )
 
 type meJSON struct {
@@ -81,8 +85,9 @@ type personJSON struct {
 var personPageMarker = []byte(`<span class="nhsuk-caption-l">Person<span`)
 
 var (
-	teamTabRe  = regexp.MustCompile(`^/caseload\?team_id=[0-9]+$`)
-	siteLinkRe = regexp.MustCompile(`^/boards/site/[0-9]+$`)
+	teamTabRe      = regexp.MustCompile(`^/caseload\?team_id=[0-9]+$`)
+	siteLinkRe     = regexp.MustCompile(`^/boards/site/[0-9]+$`)
+	documentLinkRe = regexp.MustCompile(`^/episodes/[0-9]+/documents/[0-9]+$`)
 )
 
 // whoAmI reads /api/v1/me, and sets the client's clock offset from the
@@ -129,6 +134,7 @@ func discover(ctx context.Context, c *client, s *session, seed uint64) (*Inputs,
 	// Its open episodes, through the API, a few pages deep.
 	var personIDs []string
 	seenPerson := map[string]bool{}
+	episodeOf := map[string]int64{} // the open episode each person was found through
 	cursor := ""
 	for range maxCaseloadPages {
 		path := "/api/v1/episodes?team_id=" + strconv.FormatInt(in.TeamID, 10) + "&limit=50"
@@ -152,6 +158,7 @@ func discover(ctx context.Context, c *client, s *session, seed uint64) (*Inputs,
 			if !seenPerson[e.PersonID] {
 				seenPerson[e.PersonID] = true
 				personIDs = append(personIDs, e.PersonID)
+				episodeOf[e.PersonID] = id
 			}
 		}
 		if cursor = list.NextCursor; cursor == "" {
@@ -179,6 +186,7 @@ func discover(ctx context.Context, c *client, s *session, seed uint64) (*Inputs,
 		pidN, _ := strconv.ParseInt(pid, 10, 64)
 		found := []byte(`href="/people/` + pid + `"`)
 		in.PersonPages = append(in.PersonPages, probe{path: "/people/" + pid, marker: personPageMarker})
+		in.Timelines = append(in.Timelines, probe{path: "/api/v1/people/" + pid + "/timeline", wantID: episodeOf[pid]})
 		if p.DateOfBirth != "" {
 			if frag := nameFragment(rng, p.GivenName, p.FamilyName); frag != "" {
 				if dob, err := time.Parse(time.DateOnly, p.DateOfBirth); err == nil {
@@ -203,6 +211,23 @@ func discover(ctx context.Context, c *client, s *session, seed uint64) (*Inputs,
 		in.AuditSearches = append(in.AuditSearches,
 			probe{path: "/audit?record_type=person&record_id=" + pid, marker: auditMarker},
 			probe{path: "/audit?subject_id=" + pid, marker: auditMarker})
+	}
+
+	// Documents for police and court on the open episodes, as each
+	// episode's documents page links them (most episodes have none).
+	for i, id := range in.OpenEpisodes {
+		if i == maxDocumentLists || len(in.DocumentPages) >= maxDocuments {
+			break
+		}
+		ep := strconv.FormatInt(id, 10)
+		if page, err = c.getPage(ctx, "/episodes/"+ep+"/documents", a); err != nil {
+			return nil, fmt.Errorf("the documents of episode %s: %w", ep, err)
+		}
+		for _, h := range hrefs(page, documentLinkRe) {
+			if strings.HasPrefix(h, "/episodes/"+ep+"/documents/") {
+				in.DocumentPages = append(in.DocumentPages, probe{path: h, marker: []byte(`href="` + h + `/print?v=`)})
+			}
+		}
 	}
 
 	// The boards of the user's teams' sites.

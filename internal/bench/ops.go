@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -110,6 +111,13 @@ var operations = []Operation{
 		Run:     getProbe(func(in *Inputs) []probe { return in.EpisodePages }),
 	},
 	{
+		Name: "document_page", Surface: "page", Weight: 3,
+		Summary: "a document for police or court (advice note, court report, communication profile) with its versions",
+		Request: "GET /episodes/{id}/documents/{did}",
+		Check:   needProbes("documents on the team's open episodes (their documents pages list none)", func(in *Inputs) []probe { return in.DocumentPages }),
+		Run:     getProbe(func(in *Inputs) []probe { return in.DocumentPages }),
+	},
+	{
 		Name: "quick_identify", Surface: "page", Weight: 5, Budget: budgetIdentify,
 		Summary: "quick identify: a detainee's name as given, custody record number, site and when L&D was alerted",
 		Request: "POST /episodes/new",
@@ -209,6 +217,23 @@ var operations = []Operation{
 		},
 	},
 	{
+		Name: "person_timeline_api", Surface: "api", Weight: 3,
+		Summary: "an integration reading a person's timeline, newest first: episode steps, screenings, consents, disclosures, contacts and more",
+		Request: "GET /api/v1/people/{id}/timeline",
+		Check:   needProbes("people", func(in *Inputs) []probe { return in.Timelines }),
+		Run: func(ctx context.Context, v *vu, _ any) error {
+			p := v.in.Timelines[v.rng.IntN(len(v.in.Timelines))]
+			r, err := v.c.do(ctx, &v.buf, "GET", p.path, v.clin.apiAuth(), "", nil)
+			if err != nil {
+				return err
+			}
+			if err := expect(r, 200, nil); err != nil {
+				return err
+			}
+			return checkTimeline(r.Body, p.wantID)
+		},
+	},
+	{
 		Name: "api_quick_identify", Surface: "api", Weight: 1, Budget: budgetIdentify,
 		Summary: "an integration recording a new identification (quick identify) as JSON",
 		Request: "POST /api/v1/episodes",
@@ -234,6 +259,42 @@ var operations = []Operation{
 			return nil
 		},
 	},
+}
+
+// timelineJSON is what person_timeline_api checks of an answer.
+type timelineJSON struct {
+	Items []struct {
+		Type       string `json:"type"`
+		ID         string `json:"id"`
+		EpisodeID  string `json:"episode_id"`
+		OccurredAt string `json:"occurred_at"`
+	} `json:"items"`
+	SkippedEpisodes *int `json:"skipped_episodes"`
+}
+
+// checkTimeline checks a timeline answer: JSON with entries, each with its
+// type, id and time, and among them one of the episode the person was
+// found through (open, so among the newest), when episode is known.
+func checkTimeline(body []byte, episode int64) error {
+	var tl timelineJSON
+	if err := json.Unmarshal(body, &tl); err != nil {
+		return fmt.Errorf("HTTP 200 but the timeline is not JSON: %v", err)
+	}
+	if len(tl.Items) == 0 || tl.SkippedEpisodes == nil {
+		return errors.New("HTTP 200 but the timeline has no entries (or no skipped_episodes)")
+	}
+	want := strconv.FormatInt(episode, 10)
+	found := episode == 0
+	for _, x := range tl.Items {
+		if x.Type == "" || x.ID == "" || x.OccurredAt == "" {
+			return fmt.Errorf("HTTP 200 but a timeline entry lacks its type, id or time: %+v", x)
+		}
+		found = found || x.EpisodeID == want
+	}
+	if !found {
+		return fmt.Errorf("HTTP 200 but no entry of episode %d is on the timeline's first page", episode)
+	}
+	return nil
 }
 
 // Operations returns the registry (a copy), in run order.

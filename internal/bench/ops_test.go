@@ -41,6 +41,9 @@ func TestRegistry(t *testing.T) {
 	if idx(names, "board_site") > idx(names, "quick_identify") {
 		t.Error("board_site must run before quick_identify")
 	}
+	if idx(names, "document_page") > idx(names, "quick_identify") || idx(names, "person_timeline_api") > idx(names, "api_quick_identify") {
+		t.Error("document_page and person_timeline_api must run before the identifications")
+	}
 	// The budgets are those of DESIGN.md §8.
 	want := map[string]Budget{
 		"person_search_name_dob":   {P95: 20 * time.Millisecond, Throughput: 3000},
@@ -130,6 +133,33 @@ func TestJSONID(t *testing.T) {
 	}
 	if !jsonHasID(indented, 91) || !jsonHasID(compact, 7) || jsonHasID(compact, 84) || jsonHasID(indented, 9) {
 		t.Error("jsonHasID")
+	}
+}
+
+func TestCheckTimeline(t *testing.T) {
+	good := []byte("{\n  \"items\": [\n    {\n      \"type\": \"episode\",\n      \"id\": \"9\",\n      \"episode_id\": \"53\",\n" +
+		"      \"occurred_at\": \"2026-11-23T09:00:00Z\"\n    },\n    {\"type\": \"person\", \"id\": \"4\", \"occurred_at\": \"2026-11-22T09:00:00Z\"}\n  ],\n" +
+		"  \"skipped_episodes\": 0\n}\n")
+	if err := checkTimeline(good, 53); err != nil {
+		t.Error(err)
+	}
+	if err := checkTimeline(good, 0); err != nil {
+		t.Errorf("no episode to look for: %v", err)
+	}
+	for name, c := range map[string]struct {
+		body    string
+		episode int64
+		want    string
+	}{
+		"other episode": {string(good), 54, "no entry of episode 54"},
+		"not JSON":      {"<html>", 53, "not JSON"},
+		"empty":         {`{"items": [], "skipped_episodes": 0}`, 53, "no entries"},
+		"no skipped":    {`{"items": [{"type": "episode", "id": "1", "occurred_at": "x"}]}`, 0, "no skipped_episodes"},
+		"entry lacks":   {`{"items": [{"type": "episode", "id": "1"}], "skipped_episodes": 2}`, 0, "lacks its type, id or time"},
+	} {
+		if err := checkTimeline([]byte(c.body), c.episode); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", name, err, c.want)
+		}
 	}
 }
 

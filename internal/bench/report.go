@@ -21,7 +21,7 @@ const ReportVersion = 1
 //	           "mode":"separate"|"mixed", "ops":[…], "mix":{…}, "seed":1,
 //	           "users":[…], "auditor":"auditor"},
 //	 "discovery":[{"user":…, "team_id":…, "open_episodes":…, "people":…,
-//	               "identifiers":…, "boards":…}],
+//	               "identifiers":…, "boards":…, "documents":…}],
 //	 "operations":[{"name":…, "surface":"page"|"api", "request":…,
 //	   "user":"clinical"|"auditor", "requests":…, "errors":…,
 //	   "error_samples":[{"error":…, "count":…}], "duration_s":…,
@@ -60,6 +60,7 @@ type Discovered struct {
 	People       int    `json:"people"`
 	Identifiers  int    `json:"identifiers"`
 	Boards       int    `json:"boards"`
+	Documents    int    `json:"documents"`
 }
 
 // OpResult is one operation's measurements over its measured window.

@@ -21,7 +21,7 @@ func sampleReport() *Report {
 		Config: ReportConfig{URL: "http://127.0.0.1:8080", Concurrency: 16, DurationS: 10, WarmupS: 2, Mode: "separate",
 			Ops: []string{"person_search_name_dob", "caseload_team", "board_site", "quick_identify"}, Seed: 1,
 			Users: []string{"practitioner", "senior-practitioner"}},
-		Discovery: []Discovered{{User: "practitioner", TeamID: 9, OpenEpisodes: 43, People: 40, Identifiers: 71, Boards: 6}},
+		Discovery: []Discovered{{User: "practitioner", TeamID: 9, OpenEpisodes: 43, People: 40, Identifiers: 71, Boards: 6, Documents: 5}},
 	}
 	fill := func(h *Histogram, n int, base, step time.Duration) {
 		for i := range n {

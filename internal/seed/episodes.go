@@ -59,6 +59,36 @@ type episode struct {
 	consents []liaise.Consent
 	// screenedBy is who screened (and usually did the rest of the work).
 	worker *staff
+
+	// moves are the transitions to screened and assessed, which the
+	// screening or assessment that made them names (source_type,
+	// source_id) and shares its recorded_at with, as the store writes both
+	// in one transaction.
+	screenedMove, assessedMove move
+
+	// What documents are drafted from (liaise.DocumentSources), with when
+	// each came into the record, and the disclosures the disclosures step
+	// left to the documents step to issue as documents.
+	screening    *liaise.Screening
+	assessment   *liaise.Assessment
+	profile      *liaise.CommunicationProfile
+	profileBy    *staff
+	sourcesAt    [3]time.Time // recorded: screening, assessment, profile
+	safeguarding []timedLine
+	docIssues    []docIssue
+}
+
+// move is a transition row in the batch (see gen.set) and when it was
+// recorded; row is -1 when there is none.
+type move struct {
+	row      int
+	recorded time.Time
+}
+
+// timedLine is a line of text that entered the record at a time.
+type timedLine struct {
+	text string
+	at   time.Time
 }
 
 // at returns when the episode first reached s.
@@ -191,7 +221,8 @@ var (
 // pathway cut at the end of the data.
 func (g *gen) planEpisode(p *person, s *site, alerted time.Time) *episode {
 	t := s.team
-	e := &episode{id: g.id(tEpisodes), p: p, prov: t.prov, team: t, site: s, setting: s.setting, alerted: alerted}
+	e := &episode{id: g.id(tEpisodes), p: p, prov: t.prov, team: t, site: s, setting: s.setting, alerted: alerted,
+		screenedMove: move{row: -1}, assessedMove: move{row: -1}}
 	e.age = -1
 	if !p.DateOfBirth.IsZero() {
 		e.age = liaise.AgeOn(p.DateOfBirth, londonDate(alerted))
@@ -353,7 +384,13 @@ func writeEpisode(g *gen, e *episode) {
 		if !st.retry.IsZero() {
 			retry = lt(st.retry)
 		}
-		g.row(tTransitions, g.id(tTransitions), e.id, string(state), string(st.to), st.reason, retry, lt(st.at), lt(recorded), staffID(st.by))
+		switch st.to {
+		case liaise.EpisodeScreened:
+			e.screenedMove = move{row: g.next(tTransitions), recorded: recorded}
+		case liaise.EpisodeAssessed:
+			e.assessedMove = move{row: g.next(tTransitions), recorded: recorded}
+		}
+		g.row(tTransitions, g.id(tTransitions), e.id, string(state), string(st.to), st.reason, retry, lt(st.at), lt(recorded), staffID(st.by), "", nil)
 		if i == 0 {
 			detail := "quick identify"
 			if e.outOfHours {

@@ -36,6 +36,7 @@ func Steps() []Step {
 		{Name: "justice outcomes", Episode: justiceOutcomes, Tables: []*Table{tOutcomes, tOutcomeRecs}},
 		{Name: "children and young people", Episode: youth, Tables: []*Table{tAppropriateAdults, tSafeguarding}},
 		{Name: "support goals", Episode: supportGoals, Tables: []*Table{tSupportGoals}},
+		{Name: documentsStep, Episode: documents, Tables: []*Table{tDocuments, tDocVersions, tVersionDisclosures, tDisclosures, tTasks}},
 		{Name: "reads", Episode: reads},
 	}
 }
@@ -49,7 +50,7 @@ var writeOrder = []*Table{
 	tEpisodes, tTransitions,
 	tScreenings, tScreeningAnswers,
 	tAssessments, tFindings, tTools, tRecommendations, tSLTRequests, tCommProfiles,
-	tConsents, tDisclosures,
+	tConsents, tDocuments, tDocVersions, tDisclosures, tVersionDisclosures,
 	tContacts, tReferrals, tReferralTransitions,
 	tNotes, tTasks,
 	tOutcomes, tOutcomeRecs,

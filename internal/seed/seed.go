@@ -4,7 +4,8 @@
 // over ten years across every provider, team and site of the organisation,
 // and the record of the work in each episode (screenings, assessments,
 // consents, disclosures, contacts, onward referrals, notes, tasks, justice
-// outcomes, youth and support records), with the audit trail the
+// outcomes, youth and support records, documents for police and court,
+// issued as the disclosures they record), with the audit trail the
 // application would have written, already sealed into the audit chain.
 //
 // # Registry
@@ -212,6 +213,9 @@ type gen struct {
 
 	nhsUsed map[int32]bool
 	vulns   []string
+	// documents is set when the documents step runs: the disclosures step
+	// then leaves the disclosures that go out as documents to it.
+	documents bool
 	// check is set while the current person's records are validated.
 	check bool
 	err   error
@@ -223,6 +227,16 @@ func (g *gen) row(t *Table, vals ...any) {
 		panic(fmt.Sprintf("seed: %d values for the %d columns of %s", len(vals), len(t.Cols), t.Name))
 	}
 	g.b.rows[t.slot] = append(g.b.rows[t.slot], vals...)
+}
+
+// next is where the next row of table t starts in the batch, for set.
+func (g *gen) next(t *Table) int { return len(g.b.rows[t.slot]) }
+
+// set changes column col of the row of t that starts at at (from next):
+// a later step filling in what an earlier one could not know yet. Rows
+// stay in the batch until every step has run for the person.
+func (g *gen) set(t *Table, at int, col string, v any) {
+	g.b.rows[t.slot][at+t.col(col)] = v
 }
 
 // id allocates the next id of table t.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -70,7 +71,8 @@ func tableHash(t *testing.T, db *sqlstore.DB, tables ...string) string {
 // episodes and records, and the sealed audit trail.
 var seededTables = []string{"people", "person_names", "person_name_tokens", "person_identifiers", "person_events", "episodes",
 	"episode_transitions", "screenings", "screening_answers", "assessments", "consents", "disclosures", "contacts", "onward_referrals",
-	"case_notes", "tasks", "justice_outcomes", "support_goals", "memberships", "audit_events", "audit_subjects"}
+	"case_notes", "tasks", "justice_outcomes", "support_goals", "communication_profiles", "documents", "document_versions",
+	"memberships", "audit_events", "audit_subjects"}
 
 func TestSameSeedSameData(t *testing.T) {
 	a, b, c := dbtest.OpenSQLite(t), dbtest.OpenSQLite(t), dbtest.OpenSQLite(t)
@@ -236,6 +238,179 @@ func TestRecordsAreValid(t *testing.T) {
 	}
 	if per := float64(activities) / float64(res.Episodes); per < 7 || per > 14 {
 		t.Errorf("%.1f activities an episode, want about 10", per)
+	}
+}
+
+// TestSeededRecordsFitTheirFeatures checks what the later migrations
+// added: transitions name the screening or assessment that made them,
+// communication profiles their episode, and documents are what the store
+// would have made (drafted, edited through validation, approved when ready,
+// issued as a disclosure to a recipient of their kind) and read back
+// through the store.
+func TestSeededRecordsFitTheirFeatures(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	res := mustRun(t, db, testOptions(1500, 9))
+	ctx := context.Background()
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	seeded := `e.person_id >= ?`
+	first := res.FirstPersonID
+
+	// Each move to screened or assessed names the screening or assessment
+	// of the episode that made it, recorded in the same transaction.
+	if n := count(`SELECT COUNT(*) FROM episode_transitions x JOIN episodes e ON e.id = x.episode_id WHERE `+seeded+`
+		AND x.to_state IN ('screened', 'assessed') AND NOT EXISTS (
+			SELECT 1 FROM screenings s WHERE x.source_type = 'screening' AND s.id = x.source_id AND s.episode_id = x.episode_id
+				AND s.occurred_at = x.occurred_at AND s.recorded_at = x.recorded_at AND s.incomplete_reason = ''
+			UNION ALL
+			SELECT 1 FROM assessments a WHERE x.source_type = 'assessment' AND a.id = x.source_id AND a.episode_id = x.episode_id
+				AND a.occurred_at = x.occurred_at AND a.recorded_at = x.recorded_at AND a.incomplete_reason = '')`, first); n > 0 {
+		t.Errorf("%d moves to screened or assessed do not name the entry that made them", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM episode_transitions x JOIN episodes e ON e.id = x.episode_id WHERE `+seeded+`
+		AND x.to_state NOT IN ('screened', 'assessed') AND (x.source_type <> '' OR x.source_id IS NOT NULL)`, first); n > 0 {
+		t.Errorf("%d other transitions name a source", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM communication_profiles c JOIN slt_requests r ON r.id = c.request_id
+		WHERE c.episode_id IS NULL OR c.episode_id <> r.episode_id`); n > 0 {
+		t.Errorf("%d communication profiles do not name their request's episode", n)
+	}
+
+	// Documents: every kind; drafts, approved, issued and withdrawn ones.
+	kinds := map[string]int{}
+	statuses := map[string]int{}
+	rows, err := db.Query(ctx, `SELECT d.kind, d.status FROM documents d JOIN episodes e ON e.id = d.episode_id WHERE `+seeded, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k, st string
+		rows.Scan(&k, &st)
+		kinds[k]++
+		statuses[st]++
+	}
+	rows.Close()
+	for _, k := range liaise.DocumentKinds {
+		if kinds[k.Code] == 0 {
+			t.Errorf("no %s was seeded (%v)", k.Code, kinds)
+		}
+	}
+	for _, st := range liaise.DocumentStatuses {
+		if statuses[st.Code] == 0 {
+			t.Errorf("no document is %s (%v)", st.Code, statuses)
+		}
+	}
+	// A document's row agrees with its versions, and belongs with its episode's person.
+	if n := count(`SELECT COUNT(*) FROM documents d JOIN episodes e ON e.id = d.episode_id WHERE `+seeded+` AND (d.person_id <> e.person_id
+		OR d.provider_id <> e.provider_id OR d.latest_version <> (SELECT MAX(number) FROM document_versions v WHERE v.document_id = d.id)
+		OR d.latest_version <> (SELECT COUNT(*) FROM document_versions v WHERE v.document_id = d.id)
+		OR d.status <> (SELECT v.status FROM document_versions v WHERE v.document_id = d.id AND v.number = d.latest_version)
+		OR EXISTS (SELECT 1 FROM document_versions v WHERE v.document_id = d.id AND v.number < d.latest_version AND v.status <> 'draft'))`, first); n > 0 {
+		t.Errorf("%d documents disagree with their versions or episode", n)
+	}
+	// Issued (and withdrawn) versions and only they link to the disclosure
+	// that issued them, both ways, made at the issue by the issuer.
+	if n := count(`SELECT COUNT(*) FROM document_versions v LEFT JOIN disclosures x ON x.id = v.disclosure_id JOIN documents d ON d.id = v.document_id
+		JOIN episodes e ON e.id = d.episode_id WHERE `+seeded+` AND (
+			(v.status IN ('issued', 'withdrawn')) <> (x.id IS NOT NULL)
+			OR x.document_version_id <> v.id OR x.episode_id <> d.episode_id OR x.recorded_at <> v.issued_at OR x.disclosed_by <> v.issued_by
+			OR (v.status IN ('issued', 'withdrawn')) <> (v.identity_method IS NOT NULL)
+			OR (v.status IN ('approved', 'issued', 'withdrawn')) <> (v.approved_at IS NOT NULL)
+			OR (v.status = 'withdrawn') <> (v.withdrawal_reason IS NOT NULL)
+			OR v.approved_at < v.written_at OR v.issued_at < v.approved_at OR v.withdrawn_at < v.issued_at)`, first); n > 0 {
+		t.Errorf("%d document versions disagree with their approval, issue or disclosure", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM disclosures x WHERE x.document_version_id IS NOT NULL AND x.person_id >= ? AND NOT EXISTS (
+		SELECT 1 FROM document_versions v WHERE v.id = x.document_version_id AND v.disclosure_id = x.id)`, first); n > 0 {
+		t.Errorf("%d disclosures name a version that does not name them", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM audit_events a JOIN disclosures x ON x.id = a.record_id WHERE a.record_type = 'disclosure'
+		AND a.action = 'create' AND x.document_version_id IS NOT NULL AND x.person_id >= ? AND a.detail NOT LIKE '%, document version %'`, first); n > 0 {
+		t.Errorf("%d issuing disclosures are audited without their document version", n)
+	}
+	// Sections as the domain wants them: a version saved after the first
+	// comes back unchanged from ValidateDocumentSections, every included
+	// sensitive section has a reason, approved versions are ready, and the
+	// recipient may receive the kind.
+	rows, err = db.Query(ctx, `SELECT d.kind, v.number, v.status, v.sections, COALESCE(x.recipient_agency, ''), COALESCE(x.content, '')
+		FROM document_versions v JOIN documents d ON d.id = v.document_id JOIN episodes e ON e.id = d.episode_id
+		LEFT JOIN disclosures x ON x.id = v.disclosure_id WHERE `+seeded+` ORDER BY v.id`, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions, sensitive := 0, 0
+	for rows.Next() {
+		var kind, status, body, recipient, content string
+		var number int
+		if err := rows.Scan(&kind, &number, &status, &body, &recipient, &content); err != nil {
+			t.Fatal(err)
+		}
+		versions++
+		var secs []liaise.DocumentSection
+		if err := json.Unmarshal([]byte(body), &secs); err != nil {
+			t.Fatalf("%s version %d: %v", kind, number, err)
+		}
+		for _, s := range secs {
+			if s.Included && s.Sensitive != "" {
+				sensitive++
+				if s.Reason == "" {
+					t.Errorf("%s version %d includes %s without a reason", kind, number, s.Key)
+				}
+			}
+		}
+		if number > 1 {
+			if v, err := liaise.ValidateDocumentSections(kind, secs); err != nil || !slices.Equal(v, secs) {
+				t.Errorf("%s version %d: not as validation leaves it: %v", kind, number, err)
+			}
+		}
+		if status != liaise.DocDraft {
+			if err := liaise.CheckReadyToApprove(secs); err != nil {
+				t.Errorf("%s version %d is %s but not ready to approve: %v", kind, number, status, err)
+			}
+		}
+		if recipient != "" && (!slices.Contains(liaise.DocumentRecipients(kind), recipient) || !strings.HasPrefix(content, liaise.LabelOf(liaise.DocumentKinds, kind)+", version ")) {
+			t.Errorf("%s version %d issued to %s as %q", kind, number, recipient, content)
+		}
+	}
+	rows.Close()
+	t.Logf("documents %v %v: %d versions, %d sensitive sections included", kinds, statuses, versions, sensitive)
+	if versions == 0 || sensitive == 0 {
+		t.Errorf("%d versions, %d with sensitive sections included", versions, sensitive)
+	}
+
+	// The store reads them: an issued court report for a hearing, opened
+	// as the practitioner who wrote it, with its task.
+	var docID, episodeID, writer int64
+	err = db.QueryRow(ctx, `SELECT d.id, d.episode_id, d.created_by FROM documents d JOIN episodes e ON e.id = d.episode_id WHERE `+seeded+`
+		AND d.kind = 'court_report' AND d.status = 'issued' AND d.hearing_date IS NOT NULL ORDER BY d.id LIMIT 1`, first).Scan(&docID, &episodeID, &writer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.LoadActor(ctx, writer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actx := liaise.WithActor(ctx, a)
+	doc, _, err := db.GetDocument(actx, episodeID, docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Latest.Status != liaise.DocIssued || doc.Latest.IssuedToAgency == "" || doc.Latest.Header.PersonName == "" || doc.HearingDate.IsZero() ||
+		len(doc.Latest.Included()) == 0 || len(doc.Versions) < 2 {
+		t.Errorf("the store read %+v", doc)
+	}
+	if n := count(`SELECT COUNT(*) FROM tasks WHERE source_type = 'document' AND source_id = ? AND kind = 'document_due' AND completed_at IS NOT NULL`, docID); n != 1 {
+		t.Errorf("the court report has %d completed tasks, want its one due before the hearing", n)
+	}
+	list, _, err := db.ListDocuments(actx, episodeID)
+	if err != nil || !slices.ContainsFunc(list, func(d sqlstore.Document) bool { return d.ID == docID }) {
+		t.Errorf("ListDocuments: %v, %d documents", err, len(list))
 	}
 }
 
@@ -426,6 +601,9 @@ func TestPostgresMatchesSQLite(t *testing.T) {
 		`SELECT COUNT(*) FROM person_name_tokens WHERE token LIKE 'o%'`,
 		`SELECT COUNT(*) FROM consents WHERE gillick_competent`,
 		`SELECT COUNT(*) FROM audit_subjects`,
+		`SELECT COUNT(*) FROM document_versions WHERE disclosure_id IS NOT NULL`,
+		`SELECT COUNT(*) FROM disclosures WHERE document_version_id IS NOT NULL`,
+		`SELECT COUNT(*) FROM episode_transitions WHERE source_id IS NOT NULL`,
 	} {
 		var a, b int64
 		if err := pg.QueryRow(ctx, q).Scan(&a); err != nil {

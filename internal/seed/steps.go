@@ -3,6 +3,7 @@ package seed
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,7 +140,12 @@ func (g *gen) screening(e *episode, at time.Time, reason string) {
 		}
 	}
 	by := e.worker
-	recorded := g.recorded(at)
+	var recorded time.Time
+	if move := e.screenedMove; reason == "" && move.row >= 0 {
+		recorded = move.recorded // the move to screened, in the same transaction
+	} else {
+		recorded = g.recorded(at)
+	}
 	g.checkTime("screening", at, recorded)
 	if g.check {
 		c := s
@@ -156,6 +162,14 @@ func (g *gen) screening(e *episode, at time.Time, reason string) {
 		s.Safeguarding.Level, s.Safeguarding.Notes, s.Urgency, s.IncompleteReason, false, int64(1))
 	for _, v := range s.Vulnerabilities {
 		g.row(tScreeningAnswers, id, v.Code, v.Answer, v.Notes)
+	}
+	if !s.Incomplete {
+		if move := e.screenedMove; move.row >= 0 {
+			g.set(tTransitions, move.row, "source_type", "screening")
+			g.set(tTransitions, move.row, "source_id", id)
+		}
+		s.RecordedAt = lt(recorded)
+		e.screening, e.sourcesAt[0] = &s, recorded
 	}
 	kind := liaise.LabelOf(liaise.ScreeningKinds, string(s.Kind))
 	detail := fmt.Sprintf("%s, question set %s", lowerFirst(kind), s.QuestionSetVersion)
@@ -242,7 +256,12 @@ func (g *gen) assessment(e *episode, at time.Time, reason string) {
 		}
 	}
 	by := e.worker
-	recorded := g.recorded(at)
+	var recorded time.Time
+	if move := e.assessedMove; reason == "" && move.row >= 0 {
+		recorded = move.recorded // the move to assessed, in the same transaction
+	} else {
+		recorded = g.recorded(at)
+	}
 	if g.check {
 		c := x
 		c.Findings, c.Tools, c.Recommendations = slices.Clone(x.Findings), slices.Clone(x.Tools), slices.Clone(x.Recommendations)
@@ -265,6 +284,14 @@ func (g *gen) assessment(e *episode, at time.Time, reason string) {
 	}
 	for _, r := range x.Recommendations {
 		g.row(tRecommendations, id, r.Type, r.Note)
+	}
+	if !x.Incomplete {
+		if move := e.assessedMove; move.row >= 0 {
+			g.set(tTransitions, move.row, "source_type", "assessment")
+			g.set(tTransitions, move.row, "source_id", id)
+		}
+		x.RecordedAt = lt(recorded)
+		e.assessment, e.sourcesAt[1] = &x, recorded
 	}
 	label := liaise.LabelOf(liaise.AssessmentTypes, x.Type)
 	detail := fmt.Sprintf("%s assessment, %d findings (%d shareable), %d tools, %d recommendations", x.Type, len(x.Findings),
@@ -334,8 +361,10 @@ func sltRequests(g *gen, e *episode) {
 		g.fail("communication profile", c.Validate(lt(profileRecorded)))
 	}
 	pid := g.id(tCommProfiles)
-	g.row(tCommProfiles, pid, id, cp.OccurredAt, lt(profileRecorded), staffID(slt), cp.AdaptedQuestioning, cp.IntermediaryNeeded,
+	g.row(tCommProfiles, pid, id, e.id, cp.OccurredAt, lt(profileRecorded), staffID(slt), cp.AdaptedQuestioning, cp.IntermediaryNeeded,
 		cp.Strengths, cp.Difficulties, cp.Recommendations)
+	cp.RecordedAt = lt(profileRecorded)
+	e.profile, e.profileBy, e.sourcesAt[2] = &cp, slt, profileRecorded
 	g.write(slt, profileRecorded, liaise.AuditCreate, "communication_profile", pid, e, "intermediary needed: "+cp.IntermediaryNeeded)
 	g.write(slt, profileRecorded, liaise.AuditUpdate, "slt_request", id, e, "completed by communication profile")
 	g.personEvent(p.ID, profileRecorded, profileRecorded, slt, "communication_profile", "Communication profile recorded")
@@ -507,34 +536,57 @@ func disclosures(g *gen, e *episode) {
 			continue
 		}
 		d.Content = pick(g, disclosureContent[d.RecipientAgency])
-		g.disclosure(e, d, c.OccurredAt.Time.Add(g.dur(5*minute, 3*hour)), "")
+		at := c.OccurredAt.Time.Add(g.dur(5*minute, 3*hour))
+		if kind := g.documentKind(e, d); kind != "" {
+			// Shared as a document: the documents step writes it.
+			e.docIssues = append(e.docIssues, docIssue{kind: kind, d: d, at: at})
+			continue
+		}
+		g.disclosure(e, d, at, "", disclosureOpt{})
 	}
 	// Sharing without consent to prevent serious harm, reviewed next working day.
 	if at, ok := e.at(liaise.EpisodeScreened); ok && g.chance(0.012) {
 		d := liaise.Disclosure{RecipientAgency: liaise.RecipientPolice, RecipientRole: "Custody sergeant", Purpose: liaise.PurposeRisk,
 			Channel: liaise.ChannelVerbal, Urgent: true, Content: "Said they intend to harm their former partner on release; shared to prevent serious harm."}
 		basis := weighted(g, []string{liaise.BasisSeriousHarm, liaise.BasisSafeguarding}, []int{70, 30})
-		g.disclosure(e, d, at.Add(g.dur(5*minute, hour)), basis)
+		g.disclosure(e, d, at.Add(g.dur(5*minute, hour)), basis, disclosureOpt{})
 	}
 }
 
-// disclosure records d at at, on consent or on basis (then for review).
-func (g *gen) disclosure(e *episode, d liaise.Disclosure, at time.Time, basis string) {
+// disclosureOpt says more about a disclosure: who made it (default the
+// episode's worker), when it was recorded (default a little after it
+// happened) and the document version it issued, if any.
+type disclosureOpt struct {
+	by       *staff
+	recorded time.Time
+	version  int64
+}
+
+// disclosure records d at at, on consent or on basis (then for review),
+// and returns its id; 0 when nothing could be shared (no active consent).
+func (g *gen) disclosure(e *episode, d liaise.Disclosure, at time.Time, basis string, o disclosureOpt) int64 {
 	if at.After(e.horizon(g)) {
-		return
+		return 0
 	}
 	p := e.p
-	d.EpisodeID, d.DisclosedBy, d.OccurredAt, d.LegalBasis = e.id, e.worker.id, lt(at), basis
+	by := o.by
+	if by == nil {
+		by = e.worker
+	}
+	d.EpisodeID, d.DisclosedBy, d.OccurredAt, d.LegalBasis = e.id, by.id, lt(at), basis
 	needsReview, err := liaise.CheckDisclosure(d, e.consents)
 	if err != nil {
 		// Consent was refused or withdrawn by then: nothing is shared.
 		if basis == "" && liaise.ErrorCode(err) == liaise.EINVALID {
-			return
+			return 0
 		}
 		g.fail("disclosure", err)
-		return
+		return 0
 	}
-	recorded := g.recorded(at)
+	recorded := o.recorded
+	if recorded.IsZero() {
+		recorded = g.recorded(at)
+	}
 	g.checkTime("disclosure", at, recorded)
 	var consentID, legalBasis, due, reviewedBy, reviewedAt, outcome, comment any
 	scope := ""
@@ -544,7 +596,7 @@ func (g *gen) disclosure(e *episode, d liaise.Disclosure, at time.Time, basis st
 		rd := sqlstore.ReviewDue(at)
 		legalBasis, due = basis, rd
 		// Reviewed once, on the due day, by a manager who did not make it.
-		if rev := pickStaff(g, e.team.managers, e.team.seniors); rev != nil && rev != e.worker {
+		if rev := pickStaff(g, e.team.managers, e.team.seniors); rev != nil && rev != by {
 			reviewed = rd.Time().Add(time.Duration(g.between(9, 16)) * hour)
 			if !reviewed.After(g.until) {
 				reviewer = rev
@@ -557,18 +609,21 @@ func (g *gen) disclosure(e *episode, d liaise.Disclosure, at time.Time, basis st
 	}
 	id := g.id(tDisclosures)
 	g.row(tDisclosures, id, e.prov.id, e.id, p.ID, d.RecipientAgency, d.RecipientRole, d.Purpose, d.Content, d.Channel, d.OccurredAt,
-		lt(recorded), staffID(e.worker), consentID, legalBasis, d.Urgent, needsReview, due, reviewedBy, reviewedAt, outcome, comment)
-	summary := "Information shared with " + recipientLabel(d.RecipientAgency) + " (" + d.RecipientRole + ")"
+		lt(recorded), staffID(by), consentID, legalBasis, d.Urgent, needsReview, due, reviewedBy, reviewedAt, outcome, comment, nullID(o.version))
+	summary := "Information shared with " + agencyWords(d.RecipientAgency) + " (" + d.RecipientRole + ")"
 	if needsReview {
 		summary += " without consent"
 	}
-	g.personEvent(p.ID, recorded, recorded, e.worker, "disclosure", summary)
-	ev := g.event(e.worker, recorded, liaise.AuditCreate, "disclosure", id, e.prov.id, e.team.id)
+	g.personEvent(p.ID, recorded, recorded, by, "disclosure", summary)
+	ev := g.event(by, recorded, liaise.AuditCreate, "disclosure", id, e.prov.id, e.team.id)
 	ev.Detail = "to " + d.RecipientAgency + ", "
 	if needsReview {
 		ev.Detail += "legal basis " + basis
 	} else {
 		ev.Detail += "consent " + scope
+	}
+	if o.version != 0 {
+		ev.Detail += ", document version " + strconv.FormatInt(o.version, 10)
 	}
 	ev.Subjects = []int64{p.ID}
 	g.audit(&ev)
@@ -578,12 +633,15 @@ func (g *gen) disclosure(e *episode, d liaise.Disclosure, at time.Time, basis st
 		ev.Subjects = []int64{p.ID}
 		g.audit(&ev)
 	}
+	return id
 }
 
-func recipientLabel(code string) string {
+// agencyWords names an agency in a sentence ("the police"), as the
+// store's timeline entries do.
+func agencyWords(code string) string {
 	for _, a := range liaise.RecipientAgencies {
 		if a.Code == code {
-			return a.Label
+			return a.Words
 		}
 	}
 	return code
@@ -974,6 +1032,9 @@ type autoTask struct {
 	doneBy              *staff
 	manualDone          bool // completed by a person ("completed"), not a rule
 	createdDetailManual bool
+	// exact: created and done are when they were recorded (the task was
+	// made and completed by the system in another record's transaction).
+	exact bool
 }
 
 // tasks writes the tasks rules make (the retry of a deferral, youth
@@ -1020,7 +1081,10 @@ func (g *gen) task(e *episode, t autoTask) {
 	if t.created.After(g.until) {
 		return
 	}
-	created := g.recorded(t.created)
+	created := t.created
+	if !t.exact {
+		created = g.recorded(t.created)
+	}
 	if t.allDay {
 		t.due = sqlstore.EndOfDay(londonDate(t.due)).Time
 	}
@@ -1039,11 +1103,14 @@ func (g *gen) task(e *episode, t autoTask) {
 		if t.doneBy == nil {
 			t.doneBy = e.worker
 		}
-		t.manualDone = true
+		t.manualDone, t.exact = true, false
 	}
 	var done time.Time
 	if !t.done.IsZero() {
-		done = g.recorded(t.done)
+		done = t.done
+		if !t.exact {
+			done = g.recorded(t.done)
+		}
 		if done.Before(created) {
 			done = created
 		}
@@ -1206,6 +1273,10 @@ func youth(g *gen, e *episode) {
 	}
 	id := g.id(tSafeguarding)
 	g.row(tSafeguarding, id, e.prov.id, e.id, p.ID, in.ReferredTo, in.Reference, in.Concern, in.Outcome, lt(at), lt(recorded), staffID(e.worker))
+	// As the store words it for a document's safeguarding section.
+	line := "Safeguarding referral to " + sqlstore.SafeguardingLabel(in.ReferredTo) + " on " + in.OccurredAt.Local().Format("2 Jan 2006") +
+		", reference " + in.Reference + ": " + in.Concern
+	e.safeguarding = append(e.safeguarding, timedLine{line, recorded})
 	ev := g.event(e.worker, recorded, liaise.AuditCreate, "safeguarding_referral", id, e.prov.id, e.team.id)
 	ev.Detail = in.ReferredTo
 	ev.Subjects = []int64{p.ID}

@@ -10,8 +10,23 @@ type Table struct {
 	Name string
 	Cols []string
 	ID   string
+	// Update makes the rows updates of rows already written (to table Name,
+	// found by their first column, the key; the other columns are set): for
+	// a column that refers to a row written later, as when two tables refer
+	// to each other. Update tables write no rows of their own.
+	Update bool
 	// slot is the table's position in a batch, set by newRegistry.
 	slot int
+}
+
+// col is the position of column name in the table's rows.
+func (t *Table) col(name string) int {
+	for i, c := range t.Cols {
+		if c == name {
+			return i
+		}
+	}
+	panic("seed: table " + t.Name + " has no column " + name)
 }
 
 func table(name, id, cols string) *Table {
@@ -39,7 +54,8 @@ var (
 	tEpisodes = table("episodes", "id", `id, provider_id, person_id, team_id, site_id, service_type, state, setting, alerted_at,
 		referrer_agency_id, referrer_role, custody_record, court_reference, concerns, urgency, hearing_date, allocated_user_id,
 		out_of_hours, queue_at, version, created_at, created_by, updated_at`)
-	tTransitions = table("episode_transitions", "id", "id, episode_id, from_state, to_state, reason, retry_at, occurred_at, recorded_at, user_id")
+	tTransitions = table("episode_transitions", "id", `id, episode_id, from_state, to_state, reason, retry_at, occurred_at, recorded_at, user_id,
+		source_type, source_id`)
 
 	tScreenings = table("screenings", "id", `id, episode_id, kind, question_set_version, occurred_at, recorded_at, user_id, mode,
 		remote_details, others_present, interpreter_used, interpreter_language, risk_in_custody, advice_to_custody, assessment_needed,
@@ -52,7 +68,7 @@ var (
 	tTools           = table("assessment_tools", "", "assessment_id, position, tool, tool_version, score")
 	tRecommendations = table("assessment_recommendations", "", "assessment_id, type, note")
 	tSLTRequests     = table("slt_requests", "id", "id, episode_id, reason, urgency, requested_by, requested_at, status, updated_at, version")
-	tCommProfiles    = table("communication_profiles", "id", `id, request_id, occurred_at, recorded_at, user_id, adapted_questioning,
+	tCommProfiles    = table("communication_profiles", "id", `id, request_id, episode_id, occurred_at, recorded_at, user_id, adapted_questioning,
 		intermediary_needed, strengths, difficulties, recommendations`)
 
 	tConsents = table("consents", "id", `id, provider_id, episode_id, person_id, scope, decision, form, interpreter_used, obtained_by,
@@ -60,7 +76,18 @@ var (
 		appears_under_18, recorded_by`)
 	tDisclosures = table("disclosures", "id", `id, provider_id, episode_id, person_id, recipient_agency, recipient_role, purpose, content,
 		channel, occurred_at, recorded_at, disclosed_by, consent_id, legal_basis, urgent, needs_review, review_due, reviewed_by,
-		reviewed_at, outcome, comment`)
+		reviewed_at, outcome, comment, document_version_id`)
+
+	// Documents and their versions are written before the disclosures that
+	// issued them (a disclosure names the version it shared); the version's
+	// own link to its disclosure is filled in after the disclosures, by the
+	// update table tVersionDisclosures, so foreign keys hold at every
+	// statement even where they are checked (PostgreSQL, ordinary role).
+	tDocuments = table("documents", "id", `id, provider_id, episode_id, person_id, kind, status, latest_version, hearing_date,
+		created_by, created_at, updated_at, version`)
+	tDocVersions = table("document_versions", "id", `id, document_id, number, status, header, sections, written_by, written_at,
+		approved_by, approved_at, identity_method, issued_by, issued_at, disclosure_id, withdrawn_by, withdrawn_at, withdrawal_reason`)
+	tVersionDisclosures = &Table{Name: "document_versions", Cols: []string{"id", "disclosure_id"}, Update: true}
 
 	tContacts = table("contacts", "id", `id, episode_id, provider_id, team_id, person_id, kind, occurred_at, recorded_at, user_id,
 		duration_minutes, consultation_mechanism, activity_location_type, attended_or_dna, others_present, reasonable_adjustment,

@@ -21,7 +21,9 @@ import (
 // connection, several batches to a transaction. SQLite gets multi-row
 // INSERTs through prepared statements (the statement overhead of the pure-Go
 // engine dominates single-row inserts); PostgreSQL gets COPY, through the
-// pgx connection under database/sql.
+// pgx connection under database/sql. Update tables (Table.Update) become
+// multi-row UPDATE … FROM (VALUES …) on SQLite, and on PostgreSQL a COPY
+// into a temporary table and one UPDATE … FROM it.
 
 // sink writes batches on one engine.
 type sink interface {
@@ -29,6 +31,7 @@ type sink interface {
 	prepare(ctx context.Context) error
 	restore(ctx context.Context) error
 	begin(ctx context.Context) error
+	// write inserts the rows of t, or for an update table applies them.
 	write(ctx context.Context, t *Table, vals []any) error
 	commit(ctx context.Context) error
 	rollback(ctx context.Context)
@@ -108,10 +111,19 @@ func (s *sqliteSink) stmt(ctx context.Context, dc driver.Conn, t *Table, rows in
 		return st, nil
 	}
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.Cols)), ", ") + ")"
-	q := "INSERT INTO " + t.Name + " (" + strings.Join(t.Cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	values := strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	q := "INSERT INTO " + t.Name + " (" + strings.Join(t.Cols, ", ") + ") VALUES " + values
+	if t.Update {
+		// VALUES names its columns column1, column2, …
+		var set []string
+		for i, c := range t.Cols[1:] {
+			set = append(set, fmt.Sprintf("%s = u.column%d", c, i+2))
+		}
+		q = "UPDATE " + t.Name + " SET " + strings.Join(set, ", ") + " FROM (VALUES " + values + ") AS u WHERE " + t.Name + "." + t.Cols[0] + " = u.column1"
+	}
 	st, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("prepare insert into %s: %w", t.Name, err)
+		return nil, fmt.Errorf("prepare the writing of %s: %w", t.Name, err)
 	}
 	s.stmts[k] = st
 	return st, nil
@@ -154,7 +166,7 @@ func (s *sqliteSink) write(ctx context.Context, t *Table, vals []any) error {
 				s.args = append(s.args, driver.NamedValue{Ordinal: i + 1, Value: driverValue(v)})
 			}
 			if _, err := st.(driver.StmtExecContext).ExecContext(ctx, s.args); err != nil {
-				return fmt.Errorf("insert into %s: %w", t.Name, err)
+				return fmt.Errorf("write %s: %w", t.Name, err)
 			}
 			vals = vals[rows*nc:]
 		}
@@ -166,6 +178,8 @@ func (s *sqliteSink) write(ctx context.Context, t *Table, vals []any) error {
 
 type pgSink struct {
 	conn *sql.Conn
+	// temps are the temporary tables made for update tables.
+	temps map[*Table]string
 }
 
 // raw runs fn on the pgx connection beneath database/sql.
@@ -192,6 +206,9 @@ func (s *pgSink) prepare(ctx context.Context) error {
 
 func (s *pgSink) restore(ctx context.Context) error {
 	return s.raw(func(c *pgx.Conn) error {
+		for _, name := range s.temps {
+			c.Exec(ctx, "DROP TABLE IF EXISTS "+name)
+		}
 		_, err := c.Exec(ctx, "RESET ALL")
 		return err
 	})
@@ -231,14 +248,49 @@ func (s *pgSink) write(ctx context.Context, t *Table, vals []any) error {
 	nc := len(t.Cols)
 	n := len(vals) / nc
 	return s.raw(func(c *pgx.Conn) error {
-		_, err := c.CopyFrom(ctx, pgx.Identifier{t.Name}, t.Cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
+		into := t.Name
+		if t.Update {
+			var err error
+			if into, err = s.temp(ctx, c, t); err != nil {
+				return err
+			}
+		}
+		_, err := c.CopyFrom(ctx, pgx.Identifier{into}, t.Cols, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
 			return vals[i*nc : (i+1)*nc], nil
 		}))
 		if err != nil {
-			return fmt.Errorf("copy into %s: %w", t.Name, err)
+			return fmt.Errorf("copy into %s: %w", into, err)
 		}
-		return nil
+		if !t.Update {
+			return nil
+		}
+		var set []string
+		for _, col := range t.Cols[1:] {
+			set = append(set, col+" = u."+col)
+		}
+		key := t.Cols[0]
+		if _, err := c.Exec(ctx, "UPDATE "+t.Name+" t SET "+strings.Join(set, ", ")+" FROM "+into+" u WHERE t."+key+" = u."+key); err != nil {
+			return fmt.Errorf("update %s: %w", t.Name, err)
+		}
+		_, err = c.Exec(ctx, "DELETE FROM "+into)
+		return err
 	})
+}
+
+// temp makes the temporary table an update table's rows are copied into:
+// its columns, of their types, without constraints. It is made inside the
+// load's transaction, so a rollback takes it away: IF NOT EXISTS, every
+// time, makes it again then.
+func (s *pgSink) temp(ctx context.Context, c *pgx.Conn, t *Table) (string, error) {
+	name := "seed_" + t.Name + "_" + strings.Join(t.Cols[1:], "_")
+	if _, err := c.Exec(ctx, "CREATE TEMPORARY TABLE IF NOT EXISTS "+name+" AS SELECT "+strings.Join(t.Cols, ", ")+" FROM "+t.Name+" WITH NO DATA"); err != nil {
+		return "", fmt.Errorf("temporary table for %s: %w", t.Name, err)
+	}
+	if s.temps == nil {
+		s.temps = map[*Table]string{}
+	}
+	s.temps[t] = name
+	return name, nil
 }
 
 // --- Indexes ---------------------------------------------------------------------------
@@ -270,9 +322,11 @@ var scatteredIndexes = map[string]bool{
 // secondaryIndexes lists the scattered indexes of tables (unique indexes
 // always stay: they guard keys).
 func secondaryIndexes(ctx context.Context, db *sqlstore.DB, tables []*Table) ([]indexDef, error) {
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		names[i] = "'" + t.Name + "'"
+	var names []string
+	for _, t := range tables {
+		if !t.Update {
+			names = append(names, "'"+t.Name+"'")
+		}
 	}
 	in := strings.Join(names, ", ")
 	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (` + in + `) ORDER BY name`
