@@ -146,9 +146,10 @@ test('custody shift, end to end: identify, screen, assess, consent, advice note,
 
   // The person's timeline tells the same story.
   await visit(page, audit, personPath)
-  const timeline = page.locator('table').filter({ has: page.getByText('History of this record, newest first') })
-  await expect(timeline).toContainText('Full screen recorded')
-  await expect(timeline).toContainText('Information shared with the police (Custody sergeant)')
+  const timeline = page.locator('main dl.nhsuk-summary-list').filter({ has: page.getByText('Screening', { exact: true }) })
+  await expect(timeline.getByRole('link', { name: 'Full screen', exact: true })).toBeVisible()
+  await expect(timeline.getByRole('link', { name: 'Information shared with the police (Custody sergeant)' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Episodes' })).toBeVisible()
   await signOut(page, audit)
 })
 
