@@ -403,8 +403,12 @@ func LateEntry(occurred, recorded Time) bool {
 	return !occurred.IsZero() && recorded.Sub(occurred.Time) > LateAfter
 }
 
+// NotReached is a clock whose start or end stage was never reached. Zero is
+// a real reading: both stages recorded in the same minute.
+const NotReached time.Duration = -1
+
 // EpisodeClocks are the times between pathway stages, from occurred_at only.
-// A clock whose end was never reached is zero.
+// A clock whose stages were not both reached is NotReached.
 type EpisodeClocks struct {
 	IdentifiedToReceived time.Duration
 	// ReceivedToScreened is the response clock sites set targets against.
@@ -442,7 +446,7 @@ func Clocks(transitions []Transition) EpisodeClocks {
 		ta, okA := first[a]
 		tb, okB := first[b]
 		if !okA || !okB || tb.Before(ta) {
-			return 0
+			return NotReached
 		}
 		return tb.Sub(ta)
 	}

@@ -264,6 +264,7 @@ func TestClocksUseOccurredAt(t *testing.T) {
 		IdentifiedToScreened: 2 * time.Hour,
 		ScreenedToAssessed:   90 * time.Minute,
 		IdentifiedToAssessed: 210 * time.Minute,
+		IdentifiedToClosed:   NotReached,
 		Deferred:             90 * time.Minute,
 	}
 	if c != want {
@@ -273,14 +274,20 @@ func TestClocksUseOccurredAt(t *testing.T) {
 	if got := Clocks(closed).IdentifiedToClosed; got != 48*time.Hour {
 		t.Errorf("IdentifiedToClosed = %v, want 48h", got)
 	}
-	if (Clocks(nil) != EpisodeClocks{}) {
-		t.Error("no transitions should give zero clocks")
+	none := EpisodeClocks{NotReached, NotReached, NotReached, NotReached, NotReached, NotReached, 0}
+	if c := Clocks(nil); c != none {
+		t.Errorf("no transitions: %+v, want every clock not reached", c)
+	}
+	// Two stages in the same minute give a real zero, not "not reached".
+	quick := []Transition{tr("", EpisodeIdentified, "2026-03-10 20:00", 0), tr(EpisodeIdentified, EpisodeReceived, "2026-03-10 20:00", 0)}
+	if c := Clocks(quick); c.IdentifiedToReceived != 0 || c.ReceivedToScreened != NotReached {
+		t.Errorf("same minute: %+v", c)
 	}
 	// A screening entered in error takes its move out of the clocks; the
 	// screen that replaces it counts from its own time.
 	wrong := slices.Clone(ts)
 	wrong[6].EnteredInError = true
-	if c := Clocks(wrong); c.ReceivedToScreened != 0 || c.ScreenedToAssessed != 0 || c.IdentifiedToAssessed != 210*time.Minute {
+	if c := Clocks(wrong); c.ReceivedToScreened != NotReached || c.ScreenedToAssessed != NotReached || c.IdentifiedToAssessed != 210*time.Minute {
 		t.Errorf("with the screening in error: %+v", c)
 	}
 	redone := append(wrong, tr(EpisodeDeferred, EpisodeScreened, "2026-03-10 22:30", time.Hour))

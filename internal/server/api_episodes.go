@@ -78,13 +78,15 @@ type transitionJSON struct {
 	EnteredInError bool `json:"entered_in_error,omitempty"`
 }
 
+// clocksJSON gives each clock in minutes; a clock whose stages were not
+// both reached is left out (0 is a real reading: the same minute).
 type clocksJSON struct {
-	IdentifiedToReceivedMinutes int `json:"identified_to_received_minutes,omitempty"`
-	ReceivedToScreenedMinutes   int `json:"received_to_screened_minutes,omitempty"`
-	IdentifiedToScreenedMinutes int `json:"identified_to_screened_minutes,omitempty"`
-	ScreenedToAssessedMinutes   int `json:"screened_to_assessed_minutes,omitempty"`
-	IdentifiedToClosedMinutes   int `json:"identified_to_closed_minutes,omitempty"`
-	DeferredMinutes             int `json:"deferred_minutes,omitempty"`
+	IdentifiedToReceivedMinutes *int `json:"identified_to_received_minutes,omitempty"`
+	ReceivedToScreenedMinutes   *int `json:"received_to_screened_minutes,omitempty"`
+	IdentifiedToScreenedMinutes *int `json:"identified_to_screened_minutes,omitempty"`
+	ScreenedToAssessedMinutes   *int `json:"screened_to_assessed_minutes,omitempty"`
+	IdentifiedToClosedMinutes   *int `json:"identified_to_closed_minutes,omitempty"`
+	DeferredMinutes             int  `json:"deferred_minutes,omitempty"`
 }
 
 type episodeJSON struct {
@@ -168,8 +170,15 @@ func toEpisodeJSON(e sqlstore.Episode) episodeJSON {
 			EnteredInError: h.EnteredInError})
 	}
 	c := liaise.Clocks(e.Transitions())
-	m := func(d time.Duration) int { return int(d / time.Minute) }
-	out.Clocks = clocksJSON{m(c.IdentifiedToReceived), m(c.ReceivedToScreened), m(c.IdentifiedToScreened), m(c.ScreenedToAssessed), m(c.IdentifiedToClosed), m(c.Deferred)}
+	m := func(d time.Duration) *int {
+		if d < 0 {
+			return nil
+		}
+		n := int(d / time.Minute)
+		return &n
+	}
+	out.Clocks = clocksJSON{m(c.IdentifiedToReceived), m(c.ReceivedToScreened), m(c.IdentifiedToScreened), m(c.ScreenedToAssessed), m(c.IdentifiedToClosed),
+		int(c.Deferred / time.Minute)}
 	return out
 }
 

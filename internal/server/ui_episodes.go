@@ -433,7 +433,7 @@ func (s *Server) renderEpisode(w http.ResponseWriter, r *http.Request, status in
 		{"Identified to screened", c.IdentifiedToScreened}, {"Screened to assessed", c.ScreenedToAssessed},
 		{"Identified to assessed", c.IdentifiedToAssessed}, {"Identified to closed", c.IdentifiedToClosed}, {"Time deferred", c.Deferred},
 	} {
-		if x.d > 0 {
+		if x.d > 0 || (x.d == 0 && x.label != "Time deferred") {
 			d.Clocks = append(d.Clocks, summaryRow{x.label, durationText(x.d)})
 		}
 	}
