@@ -84,7 +84,7 @@ func TestScreeningEnteredInError(t *testing.T) {
 		if got.State != liaise.EpisodeScreeningPending || last.To != liaise.EpisodeScreened || !last.EnteredInError {
 			t.Errorf("after marking: state %s, last move %+v", got.State, last.Transition)
 		}
-		if c := liaise.Clocks(got.Transitions()); c.ReceivedToScreened != 0 || c.IdentifiedToScreened != 0 {
+		if c := liaise.Clocks(got.Transitions()); c.ReceivedToScreened != liaise.NotReached || c.IdentifiedToScreened != liaise.NotReached {
 			t.Errorf("the screen still counts for the clocks: %+v", c)
 		}
 		list, err := db.ListScreenings(f.p2, e.ID)
@@ -145,7 +145,7 @@ func TestScreeningEnteredInError(t *testing.T) {
 		dbtest.Must(t, err)
 		got, err = db.GetEpisode(f.p2, e3.ID)
 		dbtest.Must(t, err)
-		if !strings.Contains(effect, "moved on") || got.State != liaise.EpisodeAssessmentPending || liaise.Clocks(got.Transitions()).ReceivedToScreened != 0 {
+		if !strings.Contains(effect, "moved on") || got.State != liaise.EpisodeAssessmentPending || liaise.Clocks(got.Transitions()).ReceivedToScreened != liaise.NotReached {
 			t.Errorf("moved on: %q %s %v", effect, got.State, liaise.Clocks(got.Transitions()))
 		}
 	})
@@ -207,7 +207,7 @@ func TestAssessmentEnteredInError(t *testing.T) {
 		dbtest.Must(t, err)
 		got, err := db.GetEpisode(f.p2, e.ID)
 		dbtest.Must(t, err)
-		if got.State != liaise.EpisodeAssessmentPending || !strings.Contains(effect, "back to waiting for assessment") || liaise.Clocks(got.Transitions()).ScreenedToAssessed != 0 {
+		if got.State != liaise.EpisodeAssessmentPending || !strings.Contains(effect, "back to waiting for assessment") || liaise.Clocks(got.Transitions()).ScreenedToAssessed != liaise.NotReached {
 			t.Errorf("after marking: %s %q %v", got.State, effect, liaise.Clocks(got.Transitions()))
 		}
 		list, err := db.ListAssessments(f.p2, e.ID)
