@@ -230,7 +230,13 @@ const (
 )
 
 // maxBoardRows caps each board query: a board is a screen, not a report.
-const maxBoardRows = 500
+const maxBoardRows = 200
+
+// boardStatesSQL selects the episodes a board shows at its sites (alias e):
+// waiting (boardWaitingStates) or deferred. It is the predicate of the
+// partial index episodes_site_board (migration 0022), word for word, so the
+// planner reads the board in queue order from that index.
+const boardStatesSQL = `e.state IN ('identified', 'received', 'accepted', 'screening_pending', 'deferred')`
 
 // BoardRef names a board the actor can open.
 type BoardRef struct {
@@ -429,25 +435,17 @@ func (db *DB) GetBoard(ctx context.Context, kind string, id int64) (Board, error
 			courts = append(courts, s.ID)
 		}
 	}
-	states := make([]any, 0, 5)
-	for _, s := range append(slices.Clone(boardWaitingStates), liaise.EpisodeDeferred) {
-		states = append(states, string(s))
+	// Two reads, each in queue order from its own index and capped: who
+	// waits or is deferred at the sites (a partial index holds only those
+	// states, so a site with a long history reads only its board), and
+	// today's court list at its courts.
+	type query struct {
+		cond string
+		args []any
 	}
-	cond := `(e.site_id IN (` + placeholders(len(siteIDs)) + `) AND e.state IN (` + placeholders(len(states)) + `))`
-	args := append(append([]any{}, siteIDs...), states...)
+	queries := []query{{`e.site_id IN (` + placeholders(len(siteIDs)) + `) AND ` + boardStatesSQL, siteIDs}}
 	if len(courts) > 0 {
-		cond += ` OR (e.site_id IN (` + placeholders(len(courts)) + `) AND e.hearing_date = ?)`
-		args = append(append(args, courts...), b.Today)
-	}
-	sqlq := `SELECT e.id, e.person_id, COALESCE(e.site_id, 0), e.team_id, e.provider_id, p.date_of_birth, p.restricted, COALESCE(n.given, ''), COALESCE(n.family, ''),
-		COALESCE(s.name, ''), e.state, e.alerted_at, e.queue_at, e.out_of_hours, e.hearing_date,
-		(SELECT x.retry_at FROM episode_transitions x WHERE x.episode_id = e.id AND NOT x.entered_in_error ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
-		FROM episodes e JOIN people p ON p.id = e.person_id LEFT JOIN person_names n ON n.person_id = p.id AND n.position = 0
-		LEFT JOIN sites s ON s.id = e.site_id WHERE (` + cond + `) ORDER BY e.queue_at, e.id LIMIT ?`
-	args = append(args, maxBoardRows)
-	rows, err := db.Query(ctx, sqlq, args...)
-	if err != nil {
-		return b, err
+		queries = append(queries, query{`e.site_id IN (` + placeholders(len(courts)) + `) AND e.hearing_date = ?`, append(slices.Clone(courts), b.Today)})
 	}
 	type row struct {
 		it             BoardItem
@@ -456,27 +454,41 @@ func (db *DB) GetBoard(ctx context.Context, kind string, id int64) (Board, error
 		given, family  string
 	}
 	var found []row
-	for rows.Next() {
-		var r row
-		var state string
-		var retry sql.NullString
-		if err := rows.Scan(&r.it.EpisodeID, &r.it.PersonID, &r.it.SiteID, &r.team, &r.provider, &r.it.DateOfBirth, &r.restricted, &r.given, &r.family,
-			&r.it.SiteName, &state, &r.it.AlertedAt, &r.it.QueueAt, &r.it.OutOfHours, &r.it.HearingDate, &retry); err != nil {
-			rows.Close()
+	seen := map[int64]bool{}
+	for _, q := range queries {
+		rows, err := db.Query(ctx, `SELECT e.id, e.person_id, COALESCE(e.site_id, 0), e.team_id, e.provider_id, p.date_of_birth, p.restricted,
+			COALESCE(n.given, ''), COALESCE(n.family, ''), COALESCE(s.name, ''), e.state, e.alerted_at, e.queue_at, e.out_of_hours, e.hearing_date,
+			(SELECT x.retry_at FROM episode_transitions x WHERE x.episode_id = e.id AND NOT x.entered_in_error ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1)
+			FROM episodes e JOIN people p ON p.id = e.person_id LEFT JOIN person_names n ON n.person_id = p.id AND n.position = 0
+			LEFT JOIN sites s ON s.id = e.site_id WHERE `+q.cond+` ORDER BY e.queue_at, e.id LIMIT ?`, append(q.args, maxBoardRows)...)
+		if err != nil {
 			return b, err
 		}
-		r.it.State = liaise.EpisodeState(state)
-		if retry.Valid && retry.String != "" {
-			if err := r.it.RetryAt.Scan(retry.String); err != nil {
+		for rows.Next() {
+			var r row
+			var state string
+			var retry sql.NullString
+			if err := rows.Scan(&r.it.EpisodeID, &r.it.PersonID, &r.it.SiteID, &r.team, &r.provider, &r.it.DateOfBirth, &r.restricted, &r.given, &r.family,
+				&r.it.SiteName, &state, &r.it.AlertedAt, &r.it.QueueAt, &r.it.OutOfHours, &r.it.HearingDate, &retry); err != nil {
 				rows.Close()
 				return b, err
 			}
+			r.it.State = liaise.EpisodeState(state)
+			if retry.Valid && retry.String != "" {
+				if err := r.it.RetryAt.Scan(retry.String); err != nil {
+					rows.Close()
+					return b, err
+				}
+			}
+			if !seen[r.it.EpisodeID] {
+				seen[r.it.EpisodeID] = true
+				found = append(found, r)
+			}
 		}
-		found = append(found, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return b, err
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return b, err
+		}
 	}
 	var ids []int64
 	for _, r := range found {

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,4 +224,16 @@ func TestBoards(t *testing.T) {
 			t.Errorf("other provider's hub: %v", err)
 		}
 	})
+}
+
+// The board's state predicate names exactly the waiting states and deferred,
+// so the partial index built on it holds every episode a board shows.
+func TestBoardStatesPredicate(t *testing.T) {
+	want := append(slices.Clone(sqlstore.BoardWaitingStates), liaise.EpisodeDeferred)
+	for _, s := range liaise.EpisodeStates {
+		named := strings.Contains(sqlstore.BoardStatesSQL, "'"+s.Code+"'")
+		if named != slices.Contains(want, liaise.EpisodeState(s.Code)) {
+			t.Errorf("%s: named in %q = %v", s.Code, sqlstore.BoardStatesSQL, named)
+		}
+	}
 }

@@ -6,3 +6,9 @@ func (db *DB) SetVerifyWindow(n int64) { db.verifyWindow = n }
 
 // OpenEpisodeSQL is the open-episode predicate of the caseload queries.
 const OpenEpisodeSQL = openEpisodeSQL
+
+// BoardStatesSQL is the board's state predicate; BoardWaitingStates the
+// states it calls waiting.
+const BoardStatesSQL = boardStatesSQL
+
+var BoardWaitingStates = boardWaitingStates
