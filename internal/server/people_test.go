@@ -296,3 +296,25 @@ func TestPersonPageEpisodesAndAlerts(t *testing.T) {
 		}
 	})
 }
+
+// A person known to another team shows, in search results, with the dated
+// risks of their latest screening, before anyone asks to open the record.
+func TestSearchShowsRisksOfPeopleKnownElsewhere(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, env *testEnv) {
+		id, ctx := env.screeningEpisode() // Robin Hart, team of the test practitioner
+		_, err := env.DB.RecordScreening(ctx, id, &liaise.Screening{Kind: liaise.ScreeningMinimum, OccurredAt: liaise.NewTime(env.clock().Add(-time.Hour)),
+			Mode: liaise.ModeFaceToFace, RiskInCustody: liaise.RiskHigh, AdviceToCustody: "Constant observation", AssessmentNeeded: liaise.AssessmentYes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body := env.get(env.otherTeamPractitioner(), "/people/search?q=hart")
+		if resp.StatusCode != 200 || !strings.Contains(body, "Known elsewhere") || !strings.Contains(body, "<strong>Risk in custody: High (screening on 23 Nov 2026)</strong>") {
+			t.Errorf("other team's search: %d\n%.5000s", resp.StatusCode, body)
+		}
+		// The team's own practitioner sees the person as theirs, without the list.
+		_, body = env.get(env.client("practitioner"), "/people/search?q=hart")
+		if strings.Contains(body, "Known elsewhere") || strings.Contains(body, "Risk in custody: High (screening") {
+			t.Errorf("own team's search shows the known-elsewhere alerts")
+		}
+	})
+}

@@ -56,6 +56,8 @@ type personRow struct {
 	TeamName       string
 	Hidden         bool
 	KnownElsewhere bool
+	// Alerts are the dated risks of a person known elsewhere.
+	Alerts []string
 }
 
 type personTag struct{ Label, Class string }
@@ -158,6 +160,9 @@ func personRows(a *liaise.Actor, items []sqlstore.PersonSummary) []personRow {
 			}
 			row.TeamName = it.TeamName
 			row.KnownElsewhere = !a.InTeam(it.TeamID)
+			for _, x := range it.Alerts {
+				row.Alerts = append(row.Alerts, x.Text+" (screening on "+x.At.Local().Format("2 Jan 2006")+")")
+			}
 		}
 		rows = append(rows, row)
 	}

@@ -42,6 +42,10 @@ type PersonSummary struct {
 	TeamName       string
 	Restricted     bool
 	Hidden         bool
+	// Alerts are the dated risks of the latest screening, for a person
+	// known to another team (so a practitioner sees the risk before asking
+	// to open the record).
+	Alerts []PersonAlert
 }
 
 // PersonPage is a page of search results.
@@ -225,6 +229,19 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery) (PersonPage, erro
 		s.Name = p.DisplayName()
 		s.Identifiers = p.Identifiers
 		s.Age = p.AgeOn(today)
+	}
+	var elsewhere []int64
+	for _, it := range page.Items {
+		if !it.Hidden && !a.InTeam(it.TeamID) {
+			elsewhere = append(elsewhere, it.ID)
+		}
+	}
+	alerts, err := riskAlerts(ctx, db, elsewhere)
+	if err != nil {
+		return page, err
+	}
+	for i := range page.Items {
+		page.Items[i].Alerts = alerts[page.Items[i].ID]
 	}
 	ev := liaise.EventFor(a, liaise.AuditList, "person_search", 0)
 	ev.Detail = "search by " + strings.Join(kinds, " and ")

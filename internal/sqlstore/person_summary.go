@@ -54,6 +54,55 @@ func personEpisodes(all map[int64]timelineEpisode, ids []int64) []PersonEpisode 
 	return out
 }
 
+// riskAlerts reads, for each of people, the risks at medium or above of
+// their latest completed screening (not in error) in any episode, in one
+// query.
+func riskAlerts(ctx context.Context, q queryer, people []int64) (map[int64][]PersonAlert, error) {
+	out := map[int64][]PersonAlert{}
+	if len(people) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(people))
+	for i, id := range people {
+		args[i] = id
+	}
+	rows, err := q.Query(ctx, `SELECT e.person_id, s.episode_id, s.occurred_at, s.risk_in_custody, s.risk_to_self, s.risk_to_others, s.risk_from_others,
+		s.safeguarding FROM screenings s JOIN episodes e ON e.id = s.episode_id
+		WHERE e.person_id IN (`+placeholders(len(people))+`) AND NOT s.entered_in_error AND s.incomplete_reason = ''
+		ORDER BY e.person_id, s.occurred_at DESC, s.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	done := map[int64]bool{}
+	for rows.Next() {
+		var person, episode int64
+		var at liaise.Time
+		var custody, self, others, from, safeguarding string
+		if err := rows.Scan(&person, &episode, &at, &custody, &self, &others, &from, &safeguarding); err != nil {
+			return nil, err
+		}
+		if done[person] {
+			continue // an earlier screening: only the latest counts
+		}
+		done[person] = true
+		out[person] = screeningRiskAlerts(episode, at, custody, self, others, from, safeguarding)
+	}
+	return out, rows.Err()
+}
+
+// screeningRiskAlerts are one screening's risks at medium or above.
+func screeningRiskAlerts(episode int64, at liaise.Time, custody, self, others, from, safeguarding string) []PersonAlert {
+	var out []PersonAlert
+	for _, r := range []struct{ what, level string }{{"Risk in custody", custody}, {"Risk to self", self}, {"Risk to others", others},
+		{"Risk from others", from}, {"Safeguarding concern", safeguarding}} {
+		if slices.Contains(riskAlertLevels, r.level) {
+			out = append(out, PersonAlert{Kind: "risk", Text: r.what + ": " + liaise.LabelOf(liaise.RiskLevels, r.level), At: at, EpisodeID: episode})
+		}
+	}
+	return out
+}
+
 // riskAlertLevels are the levels that make an alert.
 var riskAlertLevels = []string{liaise.RiskMedium, liaise.RiskHigh}
 
@@ -76,12 +125,7 @@ func personAlerts(ctx context.Context, q queryer, ids []int64) ([]PersonAlert, e
 	err := q.QueryRow(ctx, `SELECT s.id, s.episode_id, s.occurred_at, s.risk_in_custody, s.risk_to_self, s.risk_to_others, s.risk_from_others, s.safeguarding
 		FROM screenings s WHERE `+in+` ORDER BY s.occurred_at DESC, s.id DESC LIMIT 1`, args...).Scan(&id, &episode, &at, &custody, &self, &others, &from, &safeguarding)
 	if err == nil {
-		for _, r := range []struct{ what, level string }{{"Risk in custody", custody}, {"Risk to self", self}, {"Risk to others", others},
-			{"Risk from others", from}, {"Safeguarding concern", safeguarding}} {
-			if slices.Contains(riskAlertLevels, r.level) {
-				out = append(out, PersonAlert{Kind: "risk", Text: r.what + ": " + liaise.LabelOf(liaise.RiskLevels, r.level), At: at, EpisodeID: episode})
-			}
-		}
+		out = screeningRiskAlerts(episode, at, custody, self, others, from, safeguarding)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
