@@ -250,7 +250,7 @@ func (g *peopleGen) person(a area) liaise.Person {
 		p.PreferredLanguage, p.InterpreterNeeded = "British Sign Language", true
 		p.CommunicationNeeds = "Deaf: uses British Sign Language. Book a registered BSL interpreter; do not rely on lip-reading or notes"
 	} else if p.CommunicationNeeds == "" && g.chance(0.08) {
-		p.CommunicationNeeds = pick(g, communicationNeeds)
+		p.CommunicationNeeds = pick(g, CommunicationNeeds)
 	}
 
 	// Learning disability and autism (MHSDS indicators).
@@ -258,11 +258,11 @@ func (g *peopleGen) person(a area) liaise.Person {
 	p.AutismStatus = g.weighted([]string{"", "5", "X", "U", "1", "2", "3", "4"}, []int{30, 38, 21, 4, 2, 2, 1, 1})
 	switch {
 	case p.LDStatus >= "1" && p.LDStatus <= "4":
-		p.ReasonableAdjustments = pick(g, ldAdjustments)
+		p.ReasonableAdjustments = pick(g, LDAdjustments)
 	case p.AutismStatus >= "1" && p.AutismStatus <= "4":
-		p.ReasonableAdjustments = pick(g, autismAdjustments)
+		p.ReasonableAdjustments = pick(g, AutismAdjustments)
 	case g.chance(0.1):
-		p.ReasonableAdjustments = pick(g, otherAdjustments)
+		p.ReasonableAdjustments = pick(g, OtherAdjustments)
 	}
 
 	// Where they live.
@@ -851,24 +851,27 @@ var (
 	schools       = []string{"Moorside Academy", "Riverside High School", "St Anne's Catholic High School", "Hillcrest Pupil Referral Unit",
 		"Westfield Community College", "Not in education (excluded)", "Elective home education", "Oakwood Specialist School"}
 
-	communicationNeeds = []string{
+	// CommunicationNeeds and the adjustments lists are what a person record
+	// says about communication and reasonable adjustments, for the demo and
+	// for liaise seed.
+	CommunicationNeeds = []string{
 		"Stammer: give time to answer and do not finish sentences",
 		"Reads and writes very little: read documents aloud and check understanding",
 		"Hearing aids: face the person, one speaker at a time, no background noise",
 		"Speech slurred since a head injury: not a sign of intoxication",
 		"Speaks quietly and says yes to end conversations: ask open questions",
 	}
-	ldAdjustments = []string{
+	LDAdjustments = []string{
 		"Learning disability: short sentences, one question at a time, check understanding by asking them to explain back; easy-read leaflets",
 		"Needs an appropriate adult at interview; explain rights in easy read and allow extra time",
 		"Has a support worker who helps with letters: copy appointment letters to them with consent",
 	}
-	autismAdjustments = []string{
+	AutismAdjustments = []string{
 		"Autistic: quiet room with low lighting, warn before touching or changes of plan, allow time to process questions",
 		"Autistic: literal understanding, avoid figures of speech; prefers written information in advance",
 		"Sensory overload in busy custody areas: see in the interview room, not at the cell hatch",
 	}
-	otherAdjustments = []string{
+	OtherAdjustments = []string{
 		"Wheelchair user: needs the accessible interview room",
 		"ADHD: breaks every 30 minutes and written summaries after appointments",
 		"Dyslexia: read documents aloud and give information in larger print",

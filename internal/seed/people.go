@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"liaise/internal/demo"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,30 +124,6 @@ var nicknames = map[string]string{
 }
 
 var (
-	communicationNeeds = []string{
-		"Stammer: give time to answer and do not finish sentences",
-		"Reads and writes very little: read documents aloud and check understanding",
-		"Hearing aids: face the person, one speaker at a time, no background noise",
-		"Speech slurred since a head injury: not a sign of intoxication",
-		"Speaks quietly and says yes to end conversations: ask open questions",
-	}
-	ldAdjustments = []string{
-		"Learning disability: short sentences, one question at a time, check understanding by asking them to explain back; easy-read leaflets",
-		"Needs an appropriate adult at interview; explain rights in easy read and allow extra time",
-		"Has a support worker who helps with letters: copy appointment letters to them with consent",
-	}
-	autismAdjustments = []string{
-		"Autistic: quiet room with low lighting, warn before touching or changes of plan, allow time to process questions",
-		"Autistic: literal understanding, avoid figures of speech; prefers written information in advance",
-		"Sensory overload in busy custody areas: see in the interview room, not at the cell hatch",
-	}
-	otherAdjustments = []string{
-		"Wheelchair user: needs the accessible interview room",
-		"ADHD: breaks every 30 minutes and written summaries after appointments",
-		"Dyslexia: read documents aloud and give information in larger print",
-		"Anxiety in enclosed spaces: keep the door open where safe",
-		"Epilepsy: custody healthcare to be told; flashing lights are a trigger",
-	}
 	streets = words(`Church_Street Victoria_Road Station_Road Park_Road Queen_Street Albert_Road Mill_Lane King_Street
 		Manchester_Road Moorland_Avenue Brookside_Close Cedar_Grove Meadow_Way Canal_Street Union_Street Hawthorn_Crescent
 		St_Mary's_Road Bishop's_Walk Water_Lane Chapel_Street New_Road Oxford_Road London_Road Elm_Close`)
@@ -241,17 +218,17 @@ func (g *gen) demographics(p *person, first *site) {
 		p.PreferredLanguage, p.InterpreterNeeded = "British Sign Language", true
 		p.CommunicationNeeds = "Deaf: uses British Sign Language. Book a registered BSL interpreter; do not rely on lip-reading or notes"
 	} else if p.CommunicationNeeds == "" && g.chance(0.07) {
-		p.CommunicationNeeds = pick(g, communicationNeeds)
+		p.CommunicationNeeds = pick(g, demo.CommunicationNeeds)
 	}
 	p.LDStatus = weighted(g, []string{"", "5", "X", "U", "1", "2", "3", "4"}, []int{30, 38, 21, 4, 2, 2, 2, 1})
 	p.AutismStatus = weighted(g, []string{"", "5", "X", "U", "1", "2", "3", "4"}, []int{30, 38, 21, 4, 2, 2, 1, 1})
 	switch {
 	case p.LDStatus >= "1" && p.LDStatus <= "4":
-		p.ReasonableAdjustments = pick(g, ldAdjustments)
+		p.ReasonableAdjustments = pick(g, demo.LDAdjustments)
 	case p.AutismStatus >= "1" && p.AutismStatus <= "4":
-		p.ReasonableAdjustments = pick(g, autismAdjustments)
+		p.ReasonableAdjustments = pick(g, demo.AutismAdjustments)
 	case g.chance(0.08):
-		p.ReasonableAdjustments = pick(g, otherAdjustments)
+		p.ReasonableAdjustments = pick(g, demo.OtherAdjustments)
 	}
 
 	t := pick(g, a.towns)
