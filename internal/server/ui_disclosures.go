@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"liaise"
 	"liaise/internal/codes"
@@ -32,9 +33,7 @@ func (s *Server) renderDisclosureForm(w http.ResponseWriter, r *http.Request, st
 		d.Agencies = append(d.Agencies, Option{Value: g.Code, Label: g.Label})
 	}
 	d.Bases = append([]Option{{Value: "", Label: "None: the person has consented to this sharing"}}, codeOptions("disclosure-legal-bases", today)...)
-	for _, c := range l.Active(s.now()) {
-		d.Current = append(d.Current, summaryRow{codes.Label("consent-scopes", c.Scope), "Given on " + c.OccurredAt.Local().Format("2 Jan 2006 15:04")})
-	}
+	d.Current = consentInForce(l, s.now())
 	p := s.newPage(r, "Record a disclosure")
 	p.Form = f
 	p.Data = d
@@ -78,6 +77,16 @@ func (s *Server) disclosureCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	return s.renderDisclosureForm(w, r, http.StatusUnprocessableEntity, l, f)
+}
+
+// consentInForce lists the consents in force at now, for the forms that
+// share information.
+func consentInForce(l sqlstore.ConsentLog, now time.Time) []summaryRow {
+	var out []summaryRow
+	for _, c := range l.Active(now) {
+		out = append(out, summaryRow{codes.Label("consent-scopes", c.Scope), "Given on " + c.OccurredAt.Local().Format("2 Jan 2006 15:04")})
+	}
+	return out
 }
 
 // --- The person's disclosure log ---------------------------------------------

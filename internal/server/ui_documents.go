@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"liaise"
-	"liaise/internal/codes"
 	"liaise/internal/sqlstore"
 )
 
@@ -510,9 +509,7 @@ func (s *Server) renderDocumentIssue(w http.ResponseWriter, r *http.Request, sta
 	if err != nil {
 		return err
 	}
-	for _, c := range l.Active(s.now()) {
-		d.Current = append(d.Current, summaryRow{codes.Label("consent-scopes", c.Scope), "Given on " + c.OccurredAt.Local().Format("2 Jan 2006 15:04")})
-	}
+	d.Current = consentInForce(l, s.now())
 	p := s.newPage(r, "Issue "+lowerText(doc.KindLabel())+": "+d.PersonName)
 	p.Form = f
 	p.Data = d
