@@ -276,4 +276,7 @@ func (s *Server) cleanUpSessions(ctx context.Context, holder string) {
 		s.Log.Error("sign-in failure clean-up", slog.Any("err", err))
 	}
 	s.cleanUpDrafts(ctx)
+	if err := s.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+		s.Log.Error("database statistics", slog.Any("err", err))
+	}
 }

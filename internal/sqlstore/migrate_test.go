@@ -65,3 +65,16 @@ func TestBothEnginesHaveSameMigrations(t *testing.T) {
 		}
 	}
 }
+
+// Opening a SQLite database gathers planner statistics (SQLite has none
+// until ANALYZE), and Optimize can run at any time.
+func TestSQLiteStatistics(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	var n int
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("sqlite_stat1 after open: %d %v", n, err)
+	}
+	if err := db.Optimize(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
