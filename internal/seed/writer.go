@@ -64,9 +64,10 @@ type sqliteSink struct {
 // on disk (journal_mode=MEMORY) and fsync at every commit (synchronous=OFF)
 // — a crash mid-seed loses the seed, which is rerun — and foreign key checks
 // (the generator makes consistent rows; the tests run PRAGMA
-// foreign_key_check); it gives the page cache 256 MB.
+// foreign_key_check); it gives the page cache 64 MB, and keeps temporary
+// data (the sorts of the final index builds) on disk, not in memory.
 func (s *sqliteSink) prepare(ctx context.Context) error {
-	for _, p := range []string{"PRAGMA journal_mode=MEMORY", "PRAGMA synchronous=OFF", "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"} {
+	for _, p := range []string{"PRAGMA journal_mode=MEMORY", "PRAGMA synchronous=OFF", "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536", "PRAGMA temp_store=FILE"} {
 		if _, err := s.conn.ExecContext(ctx, p); err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
@@ -80,7 +81,7 @@ func (s *sqliteSink) restore(ctx context.Context) error {
 		st.Close()
 	}
 	var errs []error
-	for _, p := range []string{"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-2000"} {
+	for _, p := range sqlstore.SQLiteWriterPragmas() {
 		if _, err := s.conn.ExecContext(ctx, p); err != nil {
 			errs = append(errs, err)
 		}

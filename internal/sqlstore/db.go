@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,20 +82,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.w, db.r = p, p
 	default:
 		path := sqlitePath(dsn)
-		// Pragmas: WAL so readers never block the writer; foreign keys on
-		// (off by default in SQLite); busy_timeout so a second process waits
-		// instead of failing at once; synchronous=NORMAL is safe with WAL;
-		// statement journals in memory, not temporary files (every
-		// multi-row insert inside the audit committer's transaction wrote
-		// one); a 16 MB page cache per connection (the default 2 MB made
-		// hot index pages be read again and again at national scale).
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "temp_store(MEMORY)",
-			"cache_size(-16384)"} {
+		for _, p := range sqlitePragmas {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")
-		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		// The writer alone keeps statement journals in memory: every
+		// multi-row insert in the audit committer's transaction opened one
+		// as a temporary file. Readers keep temporary data on disk, so a
+		// large sort never grows the process.
+		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_pragma="+url.QueryEscape(sqliteWriterTempStore))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -157,6 +154,30 @@ func (db *DB) Path() string {
 		return sqlitePath(db.URL)
 	}
 	return ""
+}
+
+// sqlitePragmas are set on every SQLite connection: WAL so readers never
+// block the writer; foreign keys on (off by default in SQLite); busy_timeout
+// so a second process waits instead of failing at once; synchronous=NORMAL
+// is safe with WAL; a 16 MB page cache per connection (the default 2 MB
+// made hot index pages be read again and again at national scale).
+var sqlitePragmas = []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)", "cache_size(-16384)"}
+
+// sqliteWriterTempStore is the writer's temp_store (see Open).
+const sqliteWriterTempStore = "temp_store(MEMORY)"
+
+// SQLiteWriterPragmas are the PRAGMA statements that put the writer
+// connection back as Open set it, for a bulk loader that changed them.
+func SQLiteWriterPragmas() []string {
+	var out []string
+	for _, p := range append(slices.Clone(sqlitePragmas), sqliteWriterTempStore) {
+		name, val, _ := strings.Cut(strings.TrimSuffix(p, ")"), "(")
+		if name == "busy_timeout" {
+			continue
+		}
+		out = append(out, "PRAGMA "+name+"="+val)
+	}
+	return out
 }
 
 // Close stops the audit committer (flushing what it holds) and closes the pools.

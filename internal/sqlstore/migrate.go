@@ -171,6 +171,14 @@ func (db *DB) Migrate(ctx context.Context, progress func(m Migration)) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, advisoryKey)
 	}
+	if db.Engine == SQLite {
+		// An index built at national scale sorts millions of keys: on disk,
+		// not in the writer's memory (its statement journals stay in memory).
+		if _, err := db.w.ExecContext(ctx, "PRAGMA temp_store=FILE"); err != nil {
+			return err
+		}
+		defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store=MEMORY")
+	}
 	if _, err := db.w.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
