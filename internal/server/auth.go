@@ -69,19 +69,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*liaise.A
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	sess, err := s.DB.LookupSession(ctx, auth.HashToken(c.Value), s.Cfg.SessionIdle, s.now())
+	sess, a, err := s.DB.LookupSessionActor(ctx, auth.HashToken(c.Value), s.Cfg.SessionIdle, s.now())
 	if err != nil {
 		if liaise.ErrorCode(err) == liaise.EUNAUTHENTICATED {
 			s.clearSessionCookie(w)
 			s.setFlash(w, liaise.ErrorMessage(err))
-			return nil, nil
-		}
-		return nil, err
-	}
-	a, err := s.DB.LoadActor(ctx, sess.UserID)
-	if err != nil {
-		if liaise.ErrorCode(err) == liaise.EUNAUTHENTICATED {
-			s.clearSessionCookie(w)
 			return nil, nil
 		}
 		return nil, err

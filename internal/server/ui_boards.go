@@ -270,14 +270,12 @@ func (s *Server) caseloadFilters(r *http.Request, f *Form, q *sqlstore.EpisodeQu
 	for _, st := range sqlstore.OpenEpisodeStates() {
 		d.States = append(d.States, Option{Value: string(st), Label: st.Label()})
 	}
-	refs, err := s.DB.ListBoards(r.Context())
+	sites, err := s.DB.ReadableSites(r.Context())
 	if err != nil {
 		return err
 	}
-	for _, b := range refs {
-		if b.Kind == sqlstore.BoardSite {
-			d.Sites = append(d.Sites, Option{Value: strconv.FormatInt(b.ID, 10), Label: b.Name})
-		}
+	for _, st := range sites {
+		d.Sites = append(d.Sites, Option{Value: strconv.FormatInt(st.ID, 10), Label: st.Name})
 	}
 	if q.TeamID != 0 {
 		workers, err := s.DB.TeamWorkers(r.Context(), q.TeamID)

@@ -312,6 +312,22 @@ func (db *DB) providerSites(ctx context.Context, a *liaise.Actor) ([]liaise.Site
 	return scanSites(rows)
 }
 
+// ReadableSites lists, by name, the sites whose episodes the actor can read:
+// the caseload's site filter, without ListBoards' hubs.
+func (db *DB) ReadableSites(ctx context.Context) ([]liaise.Site, error) {
+	a := liaise.ActorFrom(ctx)
+	if err := liaise.Authorize(a, liaise.CapRecordRead, liaise.Resource{Type: "episode"}); err != nil {
+		return nil, err
+	}
+	all, err := db.providerSites(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	sites := readableSites(a, all)
+	slices.SortFunc(sites, func(x, y liaise.Site) int { return strings.Compare(x.Name, y.Name) })
+	return sites, nil
+}
+
 // ListBoards lists the boards the actor can open: the sites of their teams,
 // then the hubs covering at least one of them, each by name.
 func (db *DB) ListBoards(ctx context.Context) ([]BoardRef, error) {

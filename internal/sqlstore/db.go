@@ -275,6 +275,9 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{tx: sqlTx, db: db, Now: db.Now()}
+	// The writer's connection is free again after this: prepare what the
+	// transaction ran unprepared.
+	defer db.ws.learn(context.WithoutCancel(ctx))
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

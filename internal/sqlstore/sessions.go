@@ -43,25 +43,47 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, tokenHash string,
 // LookupSession returns the live session with this token hash. A session
 // idle for longer than idle, past its absolute expiry, or revoked is gone.
 func (db *DB) LookupSession(ctx context.Context, tokenHash string, idle time.Duration, now time.Time) (Session, error) {
+	s, _, err := db.lookupSession(ctx, tokenHash, idle, now, false)
+	return s, err
+}
+
+// LookupSessionActor is LookupSession with the session's actor read in the
+// same statement: every signed-in page starts with it.
+func (db *DB) LookupSessionActor(ctx context.Context, tokenHash string, idle time.Duration, now time.Time) (Session, *liaise.Actor, error) {
+	return db.lookupSession(ctx, tokenHash, idle, now, true)
+}
+
+func (db *DB) lookupSession(ctx context.Context, tokenHash string, idle time.Duration, now time.Time, withActor bool) (Session, *liaise.Actor, error) {
 	var s Session
 	var revoked liaise.Time
-	err := db.QueryRow(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, client_ip, revoked_at FROM sessions WHERE token_hash = ?`, tokenHash).
-		Scan(&s.ID, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.ClientIP, &revoked)
+	var as actorScan
+	dest := []any{&s.ID, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.ClientIP, &revoked}
+	q := `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.client_ip, s.revoked_at FROM sessions s WHERE s.token_hash = ?`
+	if withActor {
+		q = `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.client_ip, s.revoked_at, ` + actorColumns + `
+			FROM sessions s JOIN users u ON u.id = s.user_id JOIN roles r ON r.id = u.role_id WHERE s.token_hash = ?`
+		dest = append(dest, as.dest()...)
+	}
+	err := db.QueryRow(ctx, q, tokenHash).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, liaise.Errorf(liaise.EUNAUTHENTICATED, "Your session has ended. Sign in again.")
+		return s, nil, liaise.Errorf(liaise.EUNAUTHENTICATED, "Your session has ended. Sign in again.")
 	}
 	if err != nil {
-		return s, err
+		return s, nil, err
 	}
 	switch {
 	case !revoked.IsZero():
-		return s, liaise.Errorf(liaise.EUNAUTHENTICATED, "You were signed out. Sign in again.")
+		return s, nil, liaise.Errorf(liaise.EUNAUTHENTICATED, "You were signed out. Sign in again.")
 	case now.After(s.ExpiresAt.Time):
-		return s, liaise.Errorf(liaise.EUNAUTHENTICATED, "Your session reached its time limit. Sign in again.")
+		return s, nil, liaise.Errorf(liaise.EUNAUTHENTICATED, "Your session reached its time limit. Sign in again.")
 	case now.Sub(s.LastSeenAt.Time) > idle:
-		return s, liaise.Errorf(liaise.EUNAUTHENTICATED, "You were signed out because the terminal was left idle. Sign in again.")
+		return s, nil, liaise.Errorf(liaise.EUNAUTHENTICATED, "You were signed out because the terminal was left idle. Sign in again.")
 	}
-	return s, nil
+	if !withActor {
+		return s, nil, nil
+	}
+	a, err := as.actor()
+	return s, a, err
 }
 
 // TouchSession records activity, at most once a minute, so busy pages do

@@ -2,8 +2,11 @@ package sqlstore_test
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"liaise"
 	"liaise/internal/dbtest"
@@ -319,6 +322,55 @@ func TestResolveStaffPlacement(t *testing.T) {
 		}
 		if _, _, err := db.ResolveStaffPlacement(context.Background(), "ZZZ", nil); liaise.ErrorCode(err) != liaise.ENOTFOUND {
 			t.Errorf("unknown provider: %v", err)
+		}
+	})
+}
+
+// The actor is read in one statement; team names with commas and colons,
+// several teams and the role's capabilities must all come back intact, and
+// the session lookup must give the same actor.
+func TestActorInOneStatement(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newStaffFixture(t, db)
+		ctx := context.Background()
+		dbtest.Must(t, db.Update(ctx, func(tx *sqlstore.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE teams SET name = 'Blackpool: courts, custody' WHERE id = ?`, f.teamA2)
+			return err
+		}))
+		u := &liaise.User{ProviderID: f.provA, Username: "two", DisplayName: "Two Teams", RoleCode: "senior_practitioner",
+			Memberships: []liaise.Membership{{TeamID: f.teamA1}, {TeamID: f.teamA2}}}
+		dbtest.Must(t, db.CreateUser(f.sys, u, ""))
+		a, err := db.LoadActor(ctx, u.ID)
+		dbtest.Must(t, err)
+		if a.UserID != u.ID || a.Username != "two" || a.DisplayName != "Two Teams" || a.ProviderID != f.provA || a.RoleCode != "senior_practitioner" || a.RoleName == "" {
+			t.Fatalf("actor = %+v", a)
+		}
+		if len(a.TeamIDs) != 2 || a.TeamIDs[0] != f.teamA2 || a.TeamNames[0] != "Blackpool: courts, custody" || a.TeamIDs[1] != f.teamA1 || a.TeamNames[1] != "Preston custody" {
+			t.Errorf("teams = %v %q", a.TeamIDs, a.TeamNames)
+		}
+		if !a.Can(liaise.CapRecordRead) || !slices.IsSorted(a.Capabilities) || len(a.Capabilities) < 5 {
+			t.Errorf("capabilities = %v", a.Capabilities)
+		}
+		_, err = db.CreateSession(ctx, u.ID, "twohash", time.Hour, liaise.AuditEvent{Action: liaise.AuditSignIn})
+		dbtest.Must(t, err)
+		sess, sa, err := db.LookupSessionActor(ctx, "twohash", time.Hour, db.Now().Time)
+		dbtest.Must(t, err)
+		if sess.UserID != u.ID || !reflect.DeepEqual(sa, a) {
+			t.Errorf("session actor = %+v, want %+v", sa, a)
+		}
+		// No teams, and a disabled account ends the session's use.
+		admin, err := db.LoadActor(ctx, f.admin)
+		dbtest.Must(t, err)
+		if len(admin.TeamIDs) != 0 || len(admin.TeamNames) != 0 {
+			t.Errorf("admin teams = %v", admin.TeamIDs)
+		}
+		dbtest.Must(t, db.DisableUser(f.adminCtx, u.ID))
+		dbtest.Must(t, db.Update(ctx, func(tx *sqlstore.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE sessions SET revoked_at = NULL WHERE token_hash = 'twohash'`)
+			return err
+		}))
+		if _, _, err := db.LookupSessionActor(ctx, "twohash", time.Hour, db.Now().Time); liaise.ErrorCode(err) != liaise.EUNAUTHENTICATED {
+			t.Errorf("disabled account's session: %v", err)
 		}
 	})
 }
