@@ -45,6 +45,9 @@ type DB struct {
 	// Prepared statements of the SQLite writer and reader pools (nil on
 	// PostgreSQL, whose driver caches them itself).
 	ws, rs *stmtCache
+	// writes groups SQLite write transactions into shared commits (nil on
+	// PostgreSQL).
+	writes *writeBatcher
 }
 
 // Options tune Open; the zero value is right for serve.
@@ -130,6 +133,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("sqlite statistics: %w", err)
 		}
+		db.writes = newWriteBatcher(db)
 	}
 	db.audit = newAuditCommitter(db)
 	return db, nil
@@ -184,6 +188,9 @@ func SQLiteWriterPragmas() []string {
 func (db *DB) Close() error {
 	if db.audit != nil {
 		db.audit.close()
+	}
+	if db.writes != nil {
+		db.writes.shutdown()
 	}
 	db.ws.close()
 	db.rs.close()
@@ -268,24 +275,14 @@ type Tx struct {
 	Now liaise.Time
 }
 
-// Update runs fn in a write transaction and commits if fn returns nil.
+// Update runs fn in a write transaction and commits if fn returns nil. On
+// SQLite, transactions that queue for the one writer share a commit
+// (writeBatcher); fn must not wait for another Update.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+	if db.writes != nil {
+		return db.writes.submit(ctx, fn)
 	}
-	tx := &Tx{tx: sqlTx, db: db, Now: db.Now()}
-	// The writer's connection is free again after this: prepare what the
-	// transaction ran unprepared.
-	defer db.ws.learn(context.WithoutCancel(ctx))
-	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return db.update(ctx, fn)
 }
 
 // Engine returns the engine the transaction runs on.
