@@ -48,6 +48,8 @@ type DB struct {
 	// writes groups SQLite write transactions into shared commits (nil on
 	// PostgreSQL).
 	writes *writeBatcher
+	// roles keeps each role version's capabilities (LoadActor).
+	roles roleCaps
 }
 
 // Options tune Open; the zero value is right for serve.

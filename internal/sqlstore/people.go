@@ -271,6 +271,52 @@ func loadPersonChildren(ctx context.Context, q queryer, p *liaise.Person) error 
 	return rows.Err()
 }
 
+// loadNamesAndIdentifiers fills the names and identifiers of several people
+// at once (a list's rows), in the order loadPersonChildren gives them.
+func loadNamesAndIdentifiers(ctx context.Context, q queryer, people []*liaise.Person) error {
+	if len(people) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*liaise.Person, len(people))
+	args := make([]any, len(people))
+	for i, p := range people {
+		byID[p.ID], args[i] = p, p.ID
+		p.Names, p.Identifiers = nil, nil
+	}
+	in := placeholders(len(people))
+	rows, err := q.Query(ctx, `SELECT person_id, type, given, family FROM person_names WHERE person_id IN (`+in+`) ORDER BY person_id, position, id`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var n liaise.PersonName
+		if err := rows.Scan(&id, &n.Type, &n.Given, &n.Family); err != nil {
+			rows.Close()
+			return err
+		}
+		byID[id].Names = append(byID[id].Names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.Query(ctx, `SELECT person_id, type, value, nhs_verification FROM person_identifiers WHERE person_id IN (`+in+`) ORDER BY person_id, id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var x liaise.Identifier
+		if err := rows.Scan(&id, &x.Type, &x.Value, &x.NHSVerification); err != nil {
+			return err
+		}
+		byID[id].Identifiers = append(byID[id].Identifiers, x)
+	}
+	return rows.Err()
+}
+
 func personIdentifiers(ctx context.Context, q queryer, id int64) ([]liaise.Identifier, error) {
 	rows, err := q.Query(ctx, `SELECT type, value, nhs_verification FROM person_identifiers WHERE person_id = ? ORDER BY id`, id)
 	if err != nil {

@@ -209,6 +209,7 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery) (PersonPage, erro
 	}
 	today := liaise.DateOf(db.Now().Local())
 	ids := make([]int64, len(page.Items))
+	var shown []*liaise.Person
 	for i := range page.Items {
 		s := &page.Items[i]
 		ids[i] = s.ID
@@ -222,13 +223,21 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery) (PersonPage, erro
 				continue
 			}
 		}
-		p := liaise.Person{ID: s.ID, DateOfBirth: s.DateOfBirth, DOBUnknown: s.DOBUnknown, EstimatedAge: s.EstimatedAge}
-		if err := loadPersonChildren(ctx, db, &p); err != nil {
-			return page, err
+		shown = append(shown, &liaise.Person{ID: s.ID, DateOfBirth: s.DateOfBirth, DOBUnknown: s.DOBUnknown, EstimatedAge: s.EstimatedAge})
+	}
+	// Names and identifiers of every result in two queries, not two a row.
+	if err := loadNamesAndIdentifiers(ctx, db, shown); err != nil {
+		return page, err
+	}
+	for i, j := 0, 0; i < len(page.Items) && j < len(shown); i++ {
+		s, p := &page.Items[i], shown[j]
+		if s.Hidden || s.ID != p.ID {
+			continue
 		}
 		s.Name = p.DisplayName()
 		s.Identifiers = p.Identifiers
 		s.Age = p.AgeOn(today)
+		j++
 	}
 	var elsewhere []int64
 	for _, it := range page.Items {

@@ -120,6 +120,22 @@ func TestPeopleCreateGetSearch(t *testing.T) {
 		if ids := searchIDs(t, db, f.p2, sqlstore.PersonQuery{Q: "smith"}); len(ids) != 2 {
 			t.Errorf("smith: %v, want both (Smithers by prefix)", ids)
 		}
+		// Each result carries its own names and identifiers (read for the
+		// whole page at once).
+		both, err := db.SearchPeople(f.p2, sqlstore.PersonQuery{Q: "smith"})
+		dbtest.Must(t, err)
+		for _, it := range both.Items {
+			switch it.ID {
+			case zoe.ID:
+				if it.Name != "Zoë O'Brien-Smith" || len(it.Identifiers) != 2 || it.Identifiers[0].Value != "9434765919" || it.Identifiers[1].Value != "12/1234567C" {
+					t.Errorf("Zoë's row = %+v", it)
+				}
+			case other.ID:
+				if it.Name != "John Smithers" || len(it.Identifiers) != 0 || it.Age < 40 {
+					t.Errorf("John's row = %+v", it)
+				}
+			}
+		}
 		if ids := searchIDs(t, db, f.p2, sqlstore.PersonQuery{Q: "zoe smithers"}); len(ids) != 0 {
 			t.Errorf("tokens must all match one person: %v", ids)
 		}

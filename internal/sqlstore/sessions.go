@@ -82,7 +82,7 @@ func (db *DB) lookupSession(ctx context.Context, tokenHash string, idle time.Dur
 	if !withActor {
 		return s, nil, nil
 	}
-	a, err := as.actor()
+	a, err := as.actor(ctx, db)
 	return s, a, err
 }
 

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"liaise"
 )
@@ -37,12 +39,12 @@ func (db *DB) Credentials(ctx context.Context, username string) (UserCredentials
 	return c, err
 }
 
-// actorColumns reads a user's role, capabilities and teams in one
-// statement (FROM users u JOIN roles r): this runs on every authenticated
-// request, so it is one round trip instead of three. Team names may hold
-// commas, so teams are joined with the unit separator, which names cannot.
-const actorColumns = `u.id, u.username, u.display_name, u.provider_id, u.disabled, r.code, r.name,
-	(SELECT string_agg(c.capability, ',' ORDER BY c.capability) FROM role_capabilities c WHERE c.role_id = r.id),
+// actorColumns reads a user's role and teams in one statement (FROM users u
+// JOIN roles r): this runs on every authenticated request, so it is one
+// round trip instead of three. The role's capabilities come from
+// roleCapabilities by the role's version. Team names may hold commas, so
+// teams are joined with the unit separator, which names cannot.
+const actorColumns = `u.id, u.username, u.display_name, u.provider_id, u.disabled, r.code, r.name, r.id, r.version,
 	(SELECT string_agg(CAST(t.id AS TEXT) || ':' || t.name, '` + teamSeparator + `' ORDER BY t.name, t.id)
 		FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id)`
 
@@ -52,23 +54,25 @@ const teamSeparator = "\x1f"
 type actorScan struct {
 	a        liaise.Actor
 	disabled bool
-	caps     sql.NullString
+	role     roleKey
 	teams    sql.NullString
 }
 
 func (s *actorScan) dest() []any {
-	return []any{&s.a.UserID, &s.a.Username, &s.a.DisplayName, &s.a.ProviderID, &s.disabled, &s.a.RoleCode, &s.a.RoleName, &s.caps, &s.teams}
+	return []any{&s.a.UserID, &s.a.Username, &s.a.DisplayName, &s.a.ProviderID, &s.disabled, &s.a.RoleCode, &s.a.RoleName, &s.role.id, &s.role.version, &s.teams}
 }
 
 // actor returns the scanned actor, or EUNAUTHENTICATED for a disabled account.
-func (s *actorScan) actor() (*liaise.Actor, error) {
+func (s *actorScan) actor(ctx context.Context, db *DB) (*liaise.Actor, error) {
 	if s.disabled {
 		return nil, errAccountInactive()
 	}
 	a := s.a
-	if s.caps.String != "" {
-		a.Capabilities = strings.Split(s.caps.String, ",")
+	caps, err := db.roleCapabilities(ctx, s.role)
+	if err != nil {
+		return nil, err
 	}
+	a.Capabilities = slices.Clone(caps)
 	if s.teams.String != "" {
 		for _, t := range strings.Split(s.teams.String, teamSeparator) {
 			id, name, _ := strings.Cut(t, ":")
@@ -97,7 +101,51 @@ func (db *DB) LoadActor(ctx context.Context, userID int64) (*liaise.Actor, error
 	if err != nil {
 		return nil, err
 	}
-	return s.actor()
+	return s.actor(ctx, db)
+}
+
+// roleKey names one version of a role: every change to a role's
+// capabilities bumps its version (UpdateRole), so a role's capabilities
+// can be kept by key without ever going stale.
+type roleKey struct{ id, version int64 }
+
+// roleCaps caches capabilities by role version for actorColumns.
+type roleCaps struct {
+	mu sync.RWMutex
+	m  map[roleKey][]string
+}
+
+// roleCapabilities returns the sorted capabilities of a role version.
+func (db *DB) roleCapabilities(ctx context.Context, k roleKey) ([]string, error) {
+	db.roles.mu.RLock()
+	caps, ok := db.roles.m[k]
+	db.roles.mu.RUnlock()
+	if ok {
+		return caps, nil
+	}
+	rows, err := db.Query(ctx, `SELECT capability FROM role_capabilities WHERE role_id = ? ORDER BY capability`, k.id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	caps = []string{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		caps = append(caps, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	db.roles.mu.Lock()
+	if db.roles.m == nil || len(db.roles.m) >= 1000 {
+		db.roles.m = map[roleKey][]string{}
+	}
+	db.roles.m[k] = caps
+	db.roles.mu.Unlock()
+	return caps, nil
 }
 
 // roleIDByCode finds a role that an account of provider may hold by its
