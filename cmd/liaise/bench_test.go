@@ -136,6 +136,10 @@ func TestBenchAgainstDemoServer(t *testing.T) {
 		if !strings.Contains(stdout, o.Name) {
 			t.Errorf("the table lacks %s", o.Name)
 		}
+		// The server's own use, from its /metrics.
+		if o.Server == nil || o.Server.RSSMB <= 0 || o.Server.CPUS < 0 || o.Server.CPUMSPerRequest < 0 {
+			t.Errorf("%s: server use %+v", o.Name, o.Server)
+		}
 	}
 	for _, name := range bench.OperationNames() {
 		if !seen[name] {

@@ -537,6 +537,19 @@ func runPhase(ctx context.Context, cfg *Config, vus []*vu, ops []Operation, labe
 		}(v, accs[i])
 	}
 
+	// The server's own CPU and memory over the window, when it says
+	// (separate mode: one operation to a window).
+	var before, after serverSample
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		select {
+		case <-time.After(time.Until(measureStart)):
+			before = vus[0].c.sampleServer(ctx)
+		case <-ctx.Done():
+		}
+	}()
+
 	stop := make(chan struct{})
 	ticked := make(chan struct{})
 	go func() {
@@ -564,6 +577,10 @@ func runPhase(ctx context.Context, cfg *Config, vus []*vu, ops []Operation, labe
 	wg.Wait()
 	close(stop)
 	<-ticked
+	<-sampled
+	if before.ok && ctx.Err() == nil {
+		after = vus[0].c.sampleServer(ctx)
+	}
 
 	interrupted := ctx.Err() != nil
 	window := cfg.Duration
@@ -585,6 +602,9 @@ func runPhase(ctx context.Context, cfg *Config, vus []*vu, ops []Operation, labe
 			}
 		}
 		out[k] = result(op, &h, requests, errs, topErrors(samples, 5), window)
+		if len(ops) == 1 {
+			out[k].Server = serverUse(before, after, requests)
+		}
 	}
 	return out, interrupted
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -78,6 +79,9 @@ type OpResult struct {
 	ThroughputPerS float64       `json:"throughput_per_s"`
 	LatencyMS      Latency       `json:"latency_ms"`
 	Budget         *BudgetResult `json:"budget"`
+	// Server is the server process's CPU and memory over the window (each
+	// operation on its own only; absent without the server's /metrics).
+	Server *ServerUse `json:"server,omitempty"`
 }
 
 // ErrorSample is one kind of error and how often it happened.
@@ -161,12 +165,13 @@ func WriteTable(w io.Writer, r *Report) error {
 	b.WriteString("Surface: page = the HTML pages and forms practitioners use (session cookie);\n")
 	b.WriteString("         api = the JSON API with a personal API token, as an integration calls it.\n")
 	b.WriteString("Latency is measured at the client (ms); req/s counts successful requests.\n")
+	b.WriteString("cpu ms/req: the server process's CPU time a request, from its /metrics (not the database server's).\n")
 	if r.Interrupted {
 		b.WriteString("INTERRUPTED: the run was stopped early; the figures cover what was measured.\n")
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "%-26s %-7s %9s %7s %9s %8s %8s %8s %8s  %-22s %s\n",
-		"operation", "surface", "requests", "errors", "req/s", "p50", "p95", "p99", "max", "budget (DESIGN.md §8)", "result")
+	fmt.Fprintf(&b, "%-26s %-7s %9s %7s %9s %8s %8s %8s %8s %10s  %-22s %s\n",
+		"operation", "surface", "requests", "errors", "req/s", "p50", "p95", "p99", "max", "cpu ms/req", "budget (DESIGN.md §8)", "result")
 	for _, o := range r.Operations {
 		budget, verdict := "-", "-"
 		if o.Budget != nil {
@@ -183,8 +188,12 @@ func WriteTable(w io.Writer, r *Report) error {
 				verdict = "PASS"
 			}
 		}
-		fmt.Fprintf(&b, "%-26s %-7s %9d %7d %9.1f %8.2f %8.2f %8.2f %8.2f  %-22s %s\n",
-			o.Name, o.Surface, o.Requests, o.Errors, o.ThroughputPerS, o.LatencyMS.P50, o.LatencyMS.P95, o.LatencyMS.P99, o.LatencyMS.Max, budget, verdict)
+		cpu := "-"
+		if o.Server != nil {
+			cpu = strconv.FormatFloat(o.Server.CPUMSPerRequest, 'f', 3, 64)
+		}
+		fmt.Fprintf(&b, "%-26s %-7s %9d %7d %9.1f %8.2f %8.2f %8.2f %8.2f %10s  %-22s %s\n",
+			o.Name, o.Surface, o.Requests, o.Errors, o.ThroughputPerS, o.LatencyMS.P50, o.LatencyMS.P95, o.LatencyMS.P99, o.LatencyMS.Max, cpu, budget, verdict)
 	}
 	for _, o := range r.Operations {
 		for _, s := range o.ErrorSamples {

@@ -41,6 +41,7 @@ func sampleReport() *Report {
 		result(op("board_site"), &h3, 12000, 0, nil, window),
 		result(op("quick_identify"), &h4, 15000, 0, nil, window),
 	}
+	rep.Operations[0].Server = serverUse(serverSample{cpu: 100, rss: 90e6, ok: true}, serverSample{cpu: 119.5, rss: 131.46e6, ok: true}, 40000)
 	return rep
 }
 
@@ -100,8 +101,14 @@ func TestReportJSON(t *testing.T) {
 	}
 	ops := doc["operations"].([]any)
 	first := ops[0].(map[string]any)
-	if got := keys(first); !slices.Equal(got, []string{"budget", "duration_s", "errors", "latency_ms", "name", "request", "requests", "surface", "throughput_per_s", "user"}) {
+	if got := keys(first); !slices.Equal(got, []string{"budget", "duration_s", "errors", "latency_ms", "name", "request", "requests", "server", "surface", "throughput_per_s", "user"}) {
 		t.Errorf("operation keys %v", got)
+	}
+	if got := keys(first["server"].(map[string]any)); !slices.Equal(got, []string{"cpu_ms_per_request", "cpu_s", "rss_mb"}) {
+		t.Errorf("server keys %v", got)
+	}
+	if _, ok := ops[1].(map[string]any)["server"]; ok {
+		t.Error("an operation without server figures must leave the key out")
 	}
 	if got := keys(first["latency_ms"].(map[string]any)); !slices.Equal(got, []string{"max", "mean", "p50", "p95", "p99"}) {
 		t.Errorf("latency keys %v", got)
@@ -144,5 +151,32 @@ func TestBudgetVerdicts(t *testing.T) {
 	// Nothing measured: no division by zero, and no pass.
 	if r := result(op, &Histogram{}, 0, 0, nil, 0); r.ThroughputPerS != 0 || r.Budget.Pass {
 		t.Errorf("empty result %+v", r)
+	}
+}
+
+func TestServerMetrics(t *testing.T) {
+	body := []byte("# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n" +
+		"# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 140.39\n" +
+		"process_resident_memory_bytes 1.4337792e+08\nprocess_virtual_memory_bytes 2.9e+09\n")
+	s := parseServerMetrics(body)
+	if !s.ok || s.cpu != 140.39 || s.rss != 1.4337792e+08 {
+		t.Errorf("parsed %+v", s)
+	}
+	if parseServerMetrics([]byte("go_goroutines 12\n")).ok {
+		t.Error("metrics without the process figures must not count")
+	}
+	u := serverUse(s, serverSample{cpu: 150.39, rss: 1.5e8, ok: true}, 5000)
+	if u == nil || u.CPUMSPerRequest != 2 || u.CPUS != 10 || u.RSSMB != 150 {
+		t.Errorf("use = %+v", u)
+	}
+	for _, bad := range []*ServerUse{
+		serverUse(serverSample{}, s, 10),
+		serverUse(s, serverSample{}, 10),
+		serverUse(s, s, 0),
+		serverUse(serverSample{cpu: 2, ok: true}, serverSample{cpu: 1, ok: true}, 10), // a restarted server
+	} {
+		if bad != nil {
+			t.Errorf("want no figures, got %+v", bad)
+		}
 	}
 }
