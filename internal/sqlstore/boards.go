@@ -332,21 +332,16 @@ func (db *DB) ReadableSites(ctx context.Context) ([]liaise.Site, error) {
 // then the hubs covering at least one of them, each by name.
 func (db *DB) ListBoards(ctx context.Context) ([]BoardRef, error) {
 	a := liaise.ActorFrom(ctx)
-	if err := liaise.Authorize(a, liaise.CapRecordRead, liaise.Resource{Type: "episode"}); err != nil {
-		return nil, err
-	}
-	all, err := db.providerSites(ctx, a)
+	sites, err := db.ReadableSites(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sites := readableSites(a, all)
 	var out []BoardRef
 	ok := map[int64]bool{}
 	for _, s := range sites {
 		out = append(out, BoardRef{Kind: BoardSite, ID: s.ID, Name: s.Name})
 		ok[s.ID] = true
 	}
-	slices.SortFunc(out, func(x, y BoardRef) int { return strings.Compare(x.Name, y.Name) })
 	hq, args := hubSelect, []any{}
 	if !a.System {
 		hq += ` WHERE provider_id = ?`
