@@ -619,6 +619,14 @@ func timelineHTML(days []timelineDay) template.HTML {
 	b.Grow(len(days)*120 + 900*len(days)*2)
 	esc := func(s string) { b.WriteString(template.HTMLEscapeString(s)) }
 	raw := b.WriteString
+	// wrapped writes v escaped between open and close, or nothing when v is empty.
+	wrapped := func(open, v, close string) {
+		if v != "" {
+			raw(open)
+			esc(v)
+			raw(close)
+		}
+	}
 	for _, d := range days {
 		raw("\n<h3 class=\"nhsuk-heading-s nhsuk-u-margin-bottom-2\">")
 		esc(d.Heading)
@@ -635,11 +643,7 @@ func timelineHTML(days []timelineDay) template.HTML {
 			if it.Late {
 				raw(" <strong class=\"nhsuk-tag nhsuk-tag--orange\">Late entry</strong>")
 			}
-			if it.Flag != "" {
-				raw(" <strong class=\"nhsuk-tag nhsuk-tag--yellow\">")
-				esc(it.Flag)
-				raw("</strong>")
-			}
+			wrapped(" <strong class=\"nhsuk-tag nhsuk-tag--yellow\">", it.Flag, "</strong>")
 			if it.BreakGlass {
 				raw(" <strong class=\"nhsuk-tag nhsuk-tag--purple\">Opened by break-glass</strong>")
 			}
@@ -660,28 +664,18 @@ func timelineHTML(days []timelineDay) template.HTML {
 				raw("</del>")
 			}
 			raw("</p>\n      ")
-			if it.Detail != "" {
-				raw("<p class=\"nhsuk-body-s nhsuk-u-margin-bottom-1\">")
-				esc(it.Detail)
-				raw("</p>")
-			}
+			wrapped("<p class=\"nhsuk-body-s nhsuk-u-margin-bottom-1\">", it.Detail, "</p>")
 			raw("\n      ")
 			if it.InError {
 				raw("<p class=\"nhsuk-body-s nhsuk-u-margin-bottom-1\">Marked as entered in error")
-				if it.ErrorReason != "" {
-					raw(": ")
-					esc(it.ErrorReason)
-				}
+				wrapped(": ", it.ErrorReason, "")
 				raw("</p>")
 			}
 			raw("\n      <p class=\"nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-0\">")
 			esc(it.Where)
 			raw(". Recorded by ")
 			esc(it.By)
-			if it.Recorded != "" {
-				raw(" on ")
-				esc(it.Recorded)
-			}
+			wrapped(" on ", it.Recorded, "")
 			raw(".</p>\n    </dd>\n  </div>")
 		}
 		raw("\n</dl>")
