@@ -316,20 +316,30 @@ func (v *vu) quickIdentify(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// freshPool holds episodes identified during the run, for screening: each
-// is screened once, as in practice. Bounded, so a long run holds little.
+// freshPool holds episodes identified during the run. Screening takes each
+// once, oldest first, as in practice; contacts go to any of the latest
+// (a person is seen more than once), so the writes never touch the
+// seeded episodes the read operations open and their figures stay those
+// of the seed's histories. Bounded, so a long run holds little.
 type freshPool struct {
-	mu  sync.Mutex
-	ids []int64
+	mu     sync.Mutex
+	ids    []int64
+	recent [maxRecent]int64
+	n      int // identified so far; recent[n%maxRecent] is the next slot
 }
 
-const maxFresh = 1 << 16
+const (
+	maxFresh  = 1 << 16
+	maxRecent = 1 << 12
+)
 
 func (p *freshPool) push(id int64) {
 	p.mu.Lock()
 	if len(p.ids) < maxFresh {
 		p.ids = append(p.ids, id)
 	}
+	p.recent[p.n%maxRecent] = id
+	p.n++
 	p.mu.Unlock()
 }
 
@@ -343,4 +353,15 @@ func (p *freshPool) pop() (int64, bool) {
 	id := p.ids[0]
 	p.ids = p.ids[1:]
 	return id, true
+}
+
+// pick returns one of the latest episodes identified, screened or not;
+// r chooses which.
+func (p *freshPool) pick(r func(n int) int) (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n == 0 {
+		return 0, false
+	}
+	return p.recent[r(min(p.n, maxRecent))], true
 }

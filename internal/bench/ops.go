@@ -161,16 +161,26 @@ var operations = []Operation{
 	},
 	{
 		Name: "contact_direct", Surface: "page", Weight: 5,
-		Summary: "record a direct contact on an open episode of the team",
+		Summary: "record a direct contact on an episode identified during the run",
 		Request: "POST /episodes/{id}/contacts/direct",
 		Check: func(in *Inputs) error {
-			if len(in.OpenEpisodes) == 0 {
-				return errors.New("the team caseload has no open episodes")
+			if err := needForm("the quick identify form", func(in *Inputs) *Form { return in.Identify })(in); err != nil {
+				return err
 			}
 			return needForm("the direct contact form", func(in *Inputs) *Form { return in.Contact })(in)
 		},
-		Run: func(ctx context.Context, v *vu, _ any) error {
-			id := v.in.OpenEpisodes[v.rng.IntN(len(v.in.OpenEpisodes))]
+		Setup: func(ctx context.Context, v *vu) (any, error) {
+			// Contacts go on episodes the run identified, never on the
+			// seeded ones the read operations open (which would grow the
+			// histories they measure); when there is none yet, identify
+			// one first, outside the timed window.
+			if id, ok := v.in.fresh.pick(v.rng.IntN); ok {
+				return id, nil
+			}
+			return v.quickIdentify(ctx)
+		},
+		Run: func(ctx context.Context, v *vu, arg any) error {
+			id := arg.(int64)
 			vals := v.in.Contact.Clone()
 			v.setTime(vals, "occurred_at", -time.Minute)
 			vals.Set("duration_minutes", strconv.Itoa(10+v.rng.IntN(50)))

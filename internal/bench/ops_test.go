@@ -229,3 +229,29 @@ func TestUnreachableServer(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestFreshPoolPickRecent(t *testing.T) {
+	var p freshPool
+	if _, ok := p.pick(func(n int) int { return 0 }); ok {
+		t.Fatal("pick from an empty pool gave an episode")
+	}
+	const total = maxRecent + 500
+	for id := int64(1); id <= total; id++ {
+		p.push(id)
+	}
+	for _, i := range []int{0, 1, maxRecent / 2, maxRecent - 1} {
+		got, ok := p.pick(func(n int) int {
+			if n != maxRecent {
+				t.Errorf("pick drew from %d episodes, want %d", n, maxRecent)
+			}
+			return i
+		})
+		if !ok || got <= total-maxRecent || got > total {
+			t.Errorf("pick(%d) = %d, %v; want one of the latest %d identified (%d–%d)", i, got, ok, maxRecent, total-maxRecent+1, total)
+		}
+	}
+	// Screening still takes each episode once, oldest first.
+	if id, ok := p.pop(); !ok || id != 1 {
+		t.Errorf("pop = %d, %v; want 1", id, ok)
+	}
+}
