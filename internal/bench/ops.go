@@ -121,7 +121,7 @@ var operations = []Operation{
 		Name: "quick_identify", Surface: "page", Weight: 5, Budget: budgetIdentify,
 		Summary: "quick identify: a detainee's name as given, custody record number, site and when L&D was alerted",
 		Request: "POST /episodes/new",
-		Check:   needForm("the quick identify form", func(in *Inputs) *Form { return in.Identify }),
+		Check:   needIdentifyForm,
 		Run: func(ctx context.Context, v *vu, _ any) error {
 			_, err := v.quickIdentify(ctx)
 			return err
@@ -131,12 +131,7 @@ var operations = []Operation{
 		Name: "screening_minimum", Surface: "page", Weight: 5,
 		Summary: "a minimum screen on a newly identified episode",
 		Request: "POST /episodes/{id}/screening/minimum",
-		Check: func(in *Inputs) error {
-			if err := needForm("the quick identify form", func(in *Inputs) *Form { return in.Identify })(in); err != nil {
-				return err
-			}
-			return needForm("the minimum screening form", func(in *Inputs) *Form { return in.Screening })(in)
-		},
+		Check:   needAll(needIdentifyForm, needForm("the minimum screening form", func(in *Inputs) *Form { return in.Screening })),
 		Setup: func(ctx context.Context, v *vu) (any, error) {
 			// Screen an episode identified earlier in the run; when there is
 			// none, identify one first, outside the timed window.
@@ -163,12 +158,7 @@ var operations = []Operation{
 		Name: "contact_direct", Surface: "page", Weight: 5,
 		Summary: "record a direct contact on an episode identified during the run",
 		Request: "POST /episodes/{id}/contacts/direct",
-		Check: func(in *Inputs) error {
-			if err := needForm("the quick identify form", func(in *Inputs) *Form { return in.Identify })(in); err != nil {
-				return err
-			}
-			return needForm("the direct contact form", func(in *Inputs) *Form { return in.Contact })(in)
-		},
+		Check:   needAll(needIdentifyForm, needForm("the direct contact form", func(in *Inputs) *Form { return in.Contact })),
 		Setup: func(ctx context.Context, v *vu) (any, error) {
 			// Contacts go on episodes the run identified, never on the
 			// seeded ones the read operations open (which would grow the
@@ -350,6 +340,22 @@ func needForm(what string, get func(*Inputs) *Form) func(*Inputs) error {
 	return func(in *Inputs) error {
 		if get(in) == nil {
 			return fmt.Errorf("discovery could not read %s", what)
+		}
+		return nil
+	}
+}
+
+// needIdentifyForm is the check of the operations that write on episodes
+// the run identifies.
+var needIdentifyForm = needForm("the quick identify form", func(in *Inputs) *Form { return in.Identify })
+
+// needAll passes when every check does, and fails with the first failure.
+func needAll(checks ...func(*Inputs) error) func(*Inputs) error {
+	return func(in *Inputs) error {
+		for _, c := range checks {
+			if err := c(in); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
