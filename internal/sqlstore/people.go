@@ -235,27 +235,10 @@ func (db *DB) GetPerson(ctx context.Context, id int64, breakGlassReason string) 
 }
 
 func loadPersonChildren(ctx context.Context, q queryer, p *liaise.Person) error {
-	rows, err := q.Query(ctx, `SELECT type, given, family FROM person_names WHERE person_id = ? ORDER BY position, id`, p.ID)
-	if err != nil {
+	if err := loadNamesAndIdentifiers(ctx, q, []*liaise.Person{p}); err != nil {
 		return err
 	}
-	p.Names = nil
-	for rows.Next() {
-		var n liaise.PersonName
-		if err := rows.Scan(&n.Type, &n.Given, &n.Family); err != nil {
-			rows.Close()
-			return err
-		}
-		p.Names = append(p.Names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if p.Identifiers, err = personIdentifiers(ctx, q, p.ID); err != nil {
-		return err
-	}
-	rows, err = q.Query(ctx, `SELECT name, relationship, parental_responsibility, phone FROM responsible_adults WHERE person_id = ? ORDER BY id`, p.ID)
+	rows, err := q.Query(ctx, `SELECT name, relationship, parental_responsibility, phone FROM responsible_adults WHERE person_id = ? ORDER BY id`, p.ID)
 	if err != nil {
 		return err
 	}
@@ -272,7 +255,8 @@ func loadPersonChildren(ctx context.Context, q queryer, p *liaise.Person) error 
 }
 
 // loadNamesAndIdentifiers fills the names and identifiers of several people
-// at once (a list's rows), in the order loadPersonChildren gives them.
+// at once (a list's rows, or one person's record), names in their
+// position order and identifiers in the order they were added.
 func loadNamesAndIdentifiers(ctx context.Context, q queryer, people []*liaise.Person) error {
 	if len(people) == 0 {
 		return nil
@@ -315,23 +299,6 @@ func loadNamesAndIdentifiers(ctx context.Context, q queryer, people []*liaise.Pe
 		byID[id].Identifiers = append(byID[id].Identifiers, x)
 	}
 	return rows.Err()
-}
-
-func personIdentifiers(ctx context.Context, q queryer, id int64) ([]liaise.Identifier, error) {
-	rows, err := q.Query(ctx, `SELECT type, value, nhs_verification FROM person_identifiers WHERE person_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []liaise.Identifier
-	for rows.Next() {
-		var x liaise.Identifier
-		if err := rows.Scan(&x.Type, &x.Value, &x.NHSVerification); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
 }
 
 // personEvents returns the newest 200 entries of the person's own history.
